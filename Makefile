@@ -1,0 +1,43 @@
+# Two commands for a fresh machine with python3 and make: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
+
+.PHONY: demo test test-sqlite test-postgres e2e bench install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+demo: install
+	DEBUG=1 $(BIN)/python -m minsheng demo
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.
+test: dev
+	DATABASE_URL= $(BIN)/python -m pytest -q -m "not browser"
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL"; \
+		$(BIN)/python -m pytest -q -m "not browser"; \
+	else echo "DATABASE_URL is not set: skipped the PostgreSQL run."; fi
+
+# Browser journeys in Debian's chromium (apt install chromium fonts-wqy-microhei).
+e2e: dev
+	DATABASE_URL= $(BIN)/python -m pytest -q -m browser
+
+bench: dev
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

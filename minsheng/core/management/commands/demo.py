@@ -1,0 +1,51 @@
+"""`python -m minsheng demo`: migrate, load the Jiujiang demo data once, print the logins, serve."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
+from minsheng.pledges.demo import load_pledges
+from minsheng.pledges.models import PledgeList
+
+
+def load_demo_data() -> bool:
+    """Load the demo data into an empty database; False if it is already there."""
+    if PledgeList.objects.exists():
+        return False
+    with transaction.atomic():
+        regions = load_org()
+        load_pledges(regions)
+    return True
+
+
+class Command(BaseCommand):
+    help = "迁移数据库、载入九江演示数据并启动网站。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if load_demo_data():
+            self.stdout.write("已载入九江演示数据。")
+        else:
+            self.stdout.write("演示数据已存在，未重复载入。")
+        host = options["bind"]
+        lines = [
+            "",
+            f"公开网站（实事清单进度榜）：http://{host}/",
+            f"工作人员登录：            http://{host}/accounts/login/",
+            f"管理后台：                http://{host}/admin/",
+            f"演示账号（密码均为 {DEMO_PASSWORD}）：",
+        ]
+        for persona in PERSONAS:
+            roles = "、".join(role.label for role in persona.roles)
+            lines.append(f"  {persona.username:<12} {persona.full_name} · {persona.department} · {roles}")
+        self.stdout.write("\n".join(lines) + "\n")
+        if not options["no_serve"]:
+            call_command("serve", bind=host)

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from minsheng.org import workdays
+from minsheng.org.models import Role
+from minsheng.pledges.models import Status
+from minsheng.pledges.queries import items_led_by
+
+STATUS_ORDER = {Status.LATE: 0, Status.IN_PROGRESS: 1, Status.NOT_STARTED: 2, Status.DONE: 3}
+
+
+@login_required
+def staff_home(request):
+    """The workbench every staff member lands on after logging in."""
+    today = timezone.localdate()
+    user = request.user
+    alerts = []
+    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
+        for year in workdays.missing_years(today):
+            alerts.append(
+                f"{year}年的法定节假日和调休安排尚未导入：截止日期落在{year}年的期限将无法计算。"
+                f"请在“工作日历”中导入国务院办公厅公布的{year}年安排（python -m minsheng import_calendar 文件）。"
+            )
+    items = sorted(items_led_by(user, today), key=lambda item: (STATUS_ORDER[item.status], item.deadline))
+    counts = {status: sum(1 for item in items if item.status == status) for status in Status.values}
+    return render(
+        request,
+        "core/staff_home.html",
+        {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today},
+    )

@@ -1,0 +1,46 @@
+"""Who may see and change what, by region and role. The one place these rules live.
+
+- Staff of a county-level department work within that county (its townships included).
+- Staff of a city department work within the whole city.
+- Supervisors, leaders and administrators see every record within their jurisdiction;
+  other staff see what their own department leads or co-operates on (each app says which).
+- A department changes only the records it leads.
+"""
+
+from django.db.models import Q
+
+from minsheng.org.models import Region, RegionLevel, Role, User
+
+OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMINISTRATOR)
+
+
+def jurisdiction(user: User) -> Region | None:
+    """The region whose records the user works on; None for an account without a department."""
+    if not user.is_authenticated or user.department_id is None:
+        return None
+    region = user.department.region
+    if region.level == RegionLevel.TOWNSHIP:
+        return region.parent
+    return region
+
+
+def is_staff_member(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.department_id is not None
+
+
+def oversees(user: User) -> bool:
+    """Supervisors, leaders and administrators see every record within their jurisdiction."""
+    return is_staff_member(user) and user.has_role(*OVERSIGHT_ROLES)
+
+
+def in_jurisdiction(user: User, region: Region) -> bool:
+    area = jurisdiction(user)
+    return area is not None and area.contains(region)
+
+
+def in_jurisdiction_q(user: User, field: str = "region") -> Q:
+    """A filter for records whose `field` (a Region foreign key) lies in the user's jurisdiction."""
+    area = jurisdiction(user)
+    if area is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__code__startswith": area.code_prefix})

@@ -1,0 +1,108 @@
+"""Changes to the organisation's registers. Each is atomic and writes one OrgEvent."""
+
+from datetime import date
+
+from django.db import transaction
+
+from minsheng.core.errors import ActionError, NotAllowed
+from minsheng.org import workdays
+from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent, Role, StaffRole, User
+
+
+def _check_administrator(actor: User | None) -> None:
+    if actor is not None and not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR)):
+        raise NotAllowed("只有管理员可以修改工作日历和人员角色。")
+
+
+def _calendar_changed() -> None:
+    transaction.on_commit(workdays.clear_cache)
+
+
+@transaction.atomic
+def do_import_calendar_year(
+    year: int, days: dict[date, tuple[bool, str]], *, source: str = "", actor: User | None
+) -> CalendarYear:
+    """Replace one year's holidays and make-up working days with those of an official schedule.
+
+    `days` maps each date that differs from an ordinary week to (is_working_day, name)."""
+    _check_administrator(actor)
+    wrong_year = sorted(day for day in days if day.year != year)
+    if wrong_year:
+        raise ActionError(f"{wrong_year[0]:%Y-%m-%d}不在{year}年内，一次只能导入一个年度。", field="file")
+    if not any(not is_working for is_working, _name in days.values()):
+        raise ActionError(f"{year}年的安排中没有任何放假日期，请检查文件。", field="file")
+    for day, (is_working, _name) in days.items():
+        if is_working and day.weekday() < 5:
+            raise ActionError(f"{day:%Y-%m-%d}是周一至周五，本来就是工作日，不能标为调休上班。", field="file")
+    replaced = CalendarDay.objects.filter(date__year=year).count()
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=day, is_working_day=is_working, name=name[:30]) for day, (is_working, name) in sorted(days.items())
+    )
+    calendar_year, _created = CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:200]})
+    OrgEvent.objects.create(
+        kind="calendar_imported",
+        subject=f"{year}年工作日历",
+        actor=actor,
+        note=source,
+        data={
+            "year": year,
+            "holidays": sum(1 for is_working, _n in days.values() if not is_working),
+            "workdays": sum(1 for is_working, _n in days.values() if is_working),
+            "replaced_rows": replaced,
+        },
+    )
+    _calendar_changed()
+    return calendar_year
+
+
+@transaction.atomic
+def do_set_calendar_day(day: date, *, is_working_day: bool, name: str, actor: User | None) -> CalendarDay:
+    """Mark one date as a holiday or a make-up working day, overriding both the library and an import."""
+    _check_administrator(actor)
+    old = CalendarDay.objects.select_for_update().filter(date=day).first()
+    before = None if old is None else {"is_working_day": old.is_working_day, "name": old.name}
+    calendar_day, _created = CalendarDay.objects.update_or_create(
+        date=day, defaults={"is_working_day": is_working_day, "name": name[:30]}
+    )
+    OrgEvent.objects.create(
+        kind="calendar_day_set",
+        subject=f"{day:%Y-%m-%d}",
+        actor=actor,
+        data={"old": before, "new": {"is_working_day": is_working_day, "name": name}},
+    )
+    _calendar_changed()
+    return calendar_day
+
+
+@transaction.atomic
+def do_remove_calendar_day(calendar_day: CalendarDay, *, actor: User | None) -> None:
+    _check_administrator(actor)
+    OrgEvent.objects.create(
+        kind="calendar_day_removed",
+        subject=f"{calendar_day.date:%Y-%m-%d}",
+        actor=actor,
+        data={"old": {"is_working_day": calendar_day.is_working_day, "name": calendar_day.name}},
+    )
+    calendar_day.delete()
+    _calendar_changed()
+
+
+@transaction.atomic
+def do_set_roles(user: User, roles: set[str], *, actor: User | None) -> None:
+    _check_administrator(actor)
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ActionError(f"未知的角色：{'、'.join(sorted(unknown))}。", field="roles")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = set(user.role_grants.values_list("role", flat=True))
+    if old == set(roles):
+        return
+    StaffRole.objects.filter(user=user).exclude(role__in=roles).delete()
+    StaffRole.objects.bulk_create(StaffRole(user=user, role=role) for role in sorted(set(roles) - old))
+    OrgEvent.objects.create(
+        kind="roles_changed",
+        subject=user.username,
+        actor=actor,
+        data={"old": sorted(old), "new": sorted(roles)},
+    )

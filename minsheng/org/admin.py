@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from minsheng.core.errors import ActionError
+from minsheng.org import actions
+from minsheng.org.models import CalendarDay, CalendarYear, Department, OrgEvent, Region, Role, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "region", "is_supervision_office"]
+    list_filter = ["region", "is_supervision_office"]
+    search_fields = ["name", "short_name"]
+
+
+class StaffForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label="角色", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.roles)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = StaffForm
+    list_display = ["username", "full_name", "department", "title", "is_active"]
+    list_filter = ["is_active", "department__region", "role_grants__role"]
+    search_fields = ["username", "full_name", "department__name"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("个人信息", {"fields": ["full_name", "title", "phone", "email"]}),
+        ("岗位", {"fields": ["department", "roles"]}),
+        ("权限", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("时间", {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "roles" in form.cleaned_data:
+            try:
+                actions.do_set_roles(form.instance, set(form.cleaned_data["roles"]), actor=request.user)
+            except ActionError as error:
+                messages.error(request, error.message)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdmin):
+    list_display = ["year", "source", "imported_at"]
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working_day", "name"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Edits go through the calendar actions, so each writes its record and every deadline
+    computed afterwards sees the change."""
+
+    form = CalendarDayForm
+    list_display = ["date", "is_working_day", "name"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    actions = None
+
+    def save_model(self, request, obj, form, change):
+        saved = actions.do_set_calendar_day(
+            obj.date, is_working_day=obj.is_working_day, name=obj.name, actor=request.user
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        actions.do_remove_calendar_day(obj, actor=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["date"] if obj else []
+
+
+@admin.register(OrgEvent)
+class OrgEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "subject", "actor", "note"]
+    list_filter = ["kind"]

@@ -1,0 +1,82 @@
+"""Read one year's official holiday schedule from a small CSV or JSON file.
+
+CSV: a header row `日期,类型,名称`, then one row a day, 类型 being 放假 or 上班 (调休上班).
+JSON: {"year": 2027, "source": "国办发明电〔2026〕X号", "days": [{"date": "2027-01-01", "type": "放假", "name": "元旦"}, ...]}
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from minsheng.core.errors import ActionError
+
+HOLIDAY_WORDS = {"放假", "休", "休息", "假", "holiday", "off"}
+WORKDAY_WORDS = {"上班", "班", "调休上班", "补班", "workday", "work"}
+
+
+@dataclass
+class Schedule:
+    year: int
+    days: dict[date, tuple[bool, str]]
+    source: str = ""
+
+
+def _day_type(text: str, where: str) -> bool:
+    text = (text or "").strip().lower()
+    if text in HOLIDAY_WORDS:
+        return False
+    if text in WORKDAY_WORDS:
+        return True
+    raise ActionError(f"{where}「类型」应为“放假”或“上班”，不是“{text}”。", field="file")
+
+
+def _date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ActionError(f"{where}「日期」“{text}”不是YYYY-MM-DD格式的日期。", field="file") from None
+
+
+def parse_schedule(content: str, filename: str) -> Schedule:
+    entries: list[tuple[str, str, str, str]] = []  # where, date, type, name
+    source = ""
+    year = None
+    if filename.lower().endswith(".json"):
+        try:
+            document = json.loads(content)
+        except json.JSONDecodeError as problem:
+            raise ActionError(f"JSON格式错误：第{problem.lineno}行。", field="file") from None
+        if not isinstance(document, dict) or not isinstance(document.get("days"), list):
+            raise ActionError("JSON文件应包含“days”列表。", field="file")
+        source = str(document.get("source", ""))
+        year = document.get("year")
+        for index, entry in enumerate(document["days"], start=1):
+            if not isinstance(entry, dict):
+                raise ActionError(f"days第{index}项应为对象。", field="file")
+            entries.append((f"days第{index}项", str(entry.get("date", "")), str(entry.get("type", "")), str(entry.get("name", ""))))
+    else:
+        reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+        header = next(reader, None)
+        if not header or [cell.strip() for cell in header[:2]] != ["日期", "类型"]:
+            raise ActionError("CSV文件第一行应为列名：日期,类型,名称。", field="file")
+        for line, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            row = [*row, "", ""]
+            entries.append((f"第{line}行", row[0], row[1], row[2].strip()))
+    if not entries:
+        raise ActionError("文件中没有日期。", field="file")
+    days: dict[date, tuple[bool, str]] = {}
+    for where, date_text, type_text, name in entries:
+        day = _date(date_text, where)
+        if day in days:
+            raise ActionError(f"{where}「日期」{day:%Y-%m-%d}重复出现。", field="file")
+        days[day] = (_day_type(type_text, where), name)
+    years = {day.year for day in days}
+    if year is None:
+        if len(years) != 1:
+            raise ActionError("文件中的日期跨越多个年度，请每个年度单独导入。", field="file")
+        year = years.pop()
+    return Schedule(year=int(year), days=days, source=source)

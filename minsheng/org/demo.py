@@ -1,0 +1,137 @@
+"""Jiujiang's organisation for the demo: the city, its 13 county-level divisions (GB/T 2260),
+departments, and one login per role (the personas of JOURNEYS.md)."""
+
+from dataclasses import dataclass
+
+from minsheng.org import actions
+from minsheng.org.models import Department, Region, RegionLevel, Role, User
+
+DEMO_PASSWORD = "minsheng2026"
+
+CITY = ("360400", "九江市", "九江")
+COUNTIES = [
+    ("360402", "濂溪区", "濂溪"),
+    ("360403", "浔阳区", "浔阳"),
+    ("360404", "柴桑区", "柴桑"),
+    ("360423", "武宁县", "武宁"),
+    ("360424", "修水县", "修水"),
+    ("360425", "永修县", "永修"),
+    ("360426", "德安县", "德安"),
+    ("360428", "都昌县", "都昌"),
+    ("360429", "湖口县", "湖口"),
+    ("360430", "彭泽县", "彭泽"),
+    ("360481", "瑞昌市", "瑞昌"),
+    ("360482", "共青城市", "共青城"),
+    ("360483", "庐山市", "庐山"),
+]
+HUKOU_TOWNSHIPS = [
+    ("360429100", "双钟镇", "双钟"),
+    ("360429101", "均桥镇", "均桥"),
+    ("360429102", "武山镇", "武山"),
+    ("360429103", "城山镇", "城山"),
+    ("360429104", "大垅乡", "大垅"),
+]
+
+# (short name as used inside a county, full suffix); a county's department is "<county name><suffix>".
+COUNTY_DEPARTMENTS = [
+    ("住建局", "住房和城乡建设局"),
+    ("教体局", "教育体育局"),
+    ("卫健委", "卫生健康委员会"),
+    ("人社局", "人力资源和社会保障局"),
+    ("民政局", "民政局"),
+    ("城管局", "城市管理局"),
+    ("交通运输局", "交通运输局"),
+    ("农业农村局", "农业农村局"),
+    ("生态环境分局", "生态环境分局"),
+    ("林业局", "林业局"),
+    ("水利局", "水利局"),
+    ("自然资源局", "自然资源局"),
+    ("市场监管局", "市场监督管理局"),
+    ("医保局", "医疗保障局"),
+    ("工信局", "工业和信息化局"),
+    ("商务局", "商务局"),
+    ("财政局", "财政局"),
+    ("营商办", "优化营商环境办公室"),
+    ("政务服务中心", "政务服务中心"),
+    ("政府办", "人民政府办公室"),
+]
+SUPERVISION_SHORT_NAMES = {"营商办", "政府办"}
+
+CITY_DEPARTMENTS = [
+    "市住建局", "市教育局", "市卫健委", "市人社局", "市民政局", "市城管局", "市交通运输局", "市农业农村局",
+    "市生态环境局", "市林业局", "市水利局", "市自然资源局", "市市场监管局", "市医保局", "市工信局", "市商务局",
+    "市财政局", "市发改委", "市营商办", "市政府督查室", "市行政审批局", "市12345热线中心", "市政府办公室",
+    "市残联", "市数据管理局",
+]
+CITY_SUPERVISION = {"市营商办", "市政府督查室", "市12345热线中心"}
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    full_name: str
+    department: str
+    title: str
+    roles: tuple[str, ...]
+    is_superuser: bool = False
+
+
+PERSONAS = [
+    Persona("admin", "郑管理", "市数据管理局", "系统管理员", (Role.ADMINISTRATOR,), True),
+    Persona("zhangming", "张明", "市政府办公室", "副市长", (Role.LEADER,)),
+    Persona("sunli", "孙丽", "市营商办", "督查科科长", (Role.SUPERVISOR,)),
+    Persona("lihong", "李红", "市住建局", "城建科科长", (Role.HANDLER, Role.DEPARTMENT_HEAD)),
+    Persona("chenjing", "陈静", "湖口县政务服务中心", "窗口受理员", (Role.WINDOW_CLERK,)),
+    Persona("liuwei", "刘伟", "湖口县营商办", "督办员", (Role.SUPERVISOR,)),
+    Persona("huangxin", "黄鑫", "湖口县住建局", "办理员", (Role.HANDLER,)),
+    Persona("zhoujian", "周建", "湖口县住建局", "局长", (Role.DEPARTMENT_HEAD,)),
+    Persona("wumin", "吴敏", "湖口县自然资源局", "办理员", (Role.HANDLER,)),
+    Persona("hukouadmin", "何管理", "湖口县政府办", "系统管理员", (Role.ADMINISTRATOR,)),
+]
+
+
+def county_department_name(county_name: str, short: str) -> str:
+    return f"{county_name}{short}"
+
+
+def load_org() -> dict[str, Region]:
+    city, _ = Region.objects.update_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "short_name": CITY[2], "level": RegionLevel.CITY, "parent": None}
+    )
+    regions = {city.name: city}
+    for code, name, short in COUNTIES:
+        regions[name], _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "short_name": short, "level": RegionLevel.COUNTY, "parent": city}
+        )
+    for code, name, short in HUKOU_TOWNSHIPS:
+        regions[name], _ = Region.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "short_name": short, "level": RegionLevel.TOWNSHIP, "parent": regions["湖口县"]},
+        )
+    for name in CITY_DEPARTMENTS:
+        Department.objects.update_or_create(
+            region=city, name=name, defaults={"short_name": name[1:], "is_supervision_office": name in CITY_SUPERVISION}
+        )
+    for _code, county_name, _short in COUNTIES:
+        for short, _full in COUNTY_DEPARTMENTS:
+            Department.objects.update_or_create(
+                region=regions[county_name],
+                name=county_department_name(county_name, short),
+                defaults={"short_name": short, "is_supervision_office": short in SUPERVISION_SHORT_NAMES},
+            )
+    for persona in PERSONAS:
+        user, created = User.objects.get_or_create(
+            username=persona.username,
+            defaults={
+                "full_name": persona.full_name,
+                "title": persona.title,
+                "department": Department.objects.get(name=persona.department),
+                "is_staff": persona.is_superuser,
+                "is_superuser": persona.is_superuser,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        actions.do_set_roles(user, set(persona.roles), actor=None)
+    return regions

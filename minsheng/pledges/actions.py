@@ -1,0 +1,306 @@
+"""Every change to practical-matter lists and items. Each action is atomic, checks permission,
+and writes its event; `actor=None` means the system (a command run by an operator)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from minsheng.core.errors import ActionError, NotAllowed
+from minsheng.core.uploads import check_upload
+from minsheng.org.models import Department, Region, User
+from minsheng.pledges.models import (
+    EventKind,
+    Evidence,
+    FocusArea,
+    Level,
+    Milestone,
+    PledgeEvent,
+    PledgeItem,
+    PledgeList,
+)
+from minsheng.pledges.rules import can_edit_item, can_manage_list, can_post_progress
+
+MAX_EVIDENCE_FILES = 9
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "focus_area",
+    "level",
+    "region",
+    "lead_leader",
+    "lead_department",
+    "target",
+    "start_date",
+    "deadline",
+    "weight",
+)
+
+
+@dataclass
+class ItemDraft:
+    """An item as typed in a form or a spreadsheet row, before it exists."""
+
+    number: str
+    title: str
+    focus_area: FocusArea
+    level: str
+    region: Region
+    lead_department: Department
+    start_date: date
+    deadline: date
+    description: str = ""
+    lead_leader: str = ""
+    target: str = ""
+    weight: Decimal | None = None
+    parent_number: str = ""
+    co_departments: list[Department] = field(default_factory=list)
+    milestones: list[tuple[date, str]] = field(default_factory=list)
+
+
+def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, str]]:
+    """The rules an item must meet, as (field, message) pairs; empty when it is valid."""
+    problems = []
+    if not pledge_list.region.contains(draft.region):
+        problems.append(("region", f"所属地区“{draft.region}”不在清单制定地区“{pledge_list.region}”范围内。"))
+    if draft.level == Level.COUNTY and draft.region.county is None:
+        problems.append(("level", "县级事项的所属地区应为县（市、区）或其下的乡镇街道。"))
+    if not draft.region.contains(draft.lead_department.region) and not draft.lead_department.region.contains(
+        draft.region
+    ):
+        problems.append(("lead_department", f"牵头单位“{draft.lead_department}”不属于所属地区“{draft.region}”。"))
+    if draft.deadline < draft.start_date:
+        problems.append(("deadline", "完成时限不能早于开始日期。"))
+    if draft.lead_department in draft.co_departments:
+        problems.append(("co_departments", "配合单位不能与牵头单位相同。"))
+    for due, _title in draft.milestones:
+        if not draft.start_date <= due <= draft.deadline:
+            problems.append(("milestones", f"节点日期{due:%Y-%m-%d}应在开始日期与完成时限之间。"))
+    return problems
+
+
+def _create_item(pledge_list: PledgeList, draft: ItemDraft, parent: PledgeItem | None) -> PledgeItem:
+    item = PledgeItem.objects.create(
+        pledge_list=pledge_list,
+        parent=parent,
+        number=draft.number,
+        title=draft.title,
+        description=draft.description,
+        focus_area=draft.focus_area,
+        level=draft.level,
+        region=draft.region,
+        lead_leader=draft.lead_leader,
+        lead_department=draft.lead_department,
+        target=draft.target,
+        start_date=draft.start_date,
+        deadline=draft.deadline,
+        weight=draft.weight,
+    )
+    item.co_departments.set(draft.co_departments)
+    Milestone.objects.bulk_create(Milestone(item=item, title=title, due_date=due) for due, title in draft.milestones)
+    return item
+
+
+@transaction.atomic
+def do_create_item(pledge_list: PledgeList, draft: ItemDraft, *, actor: User | None) -> PledgeItem:
+    if actor is not None and not can_manage_list(actor, pledge_list):
+        raise NotAllowed("只有本地区的管理员或督办员可以在清单中新增事项。")
+    problems = check_draft(draft, pledge_list)
+    if problems:
+        raise ActionError(problems[0][1], field=problems[0][0])
+    if pledge_list.items.filter(number=draft.number).exists():
+        raise ActionError(f"序号“{draft.number}”在本清单中已存在。", field="number")
+    parent = None
+    if draft.parent_number:
+        parent = pledge_list.items.filter(number=draft.parent_number).first()
+        if parent is None:
+            raise ActionError(f"上级序号“{draft.parent_number}”在本清单中不存在。", field="parent")
+    item = _create_item(pledge_list, draft, parent)
+    PledgeEvent.objects.create(item=item, kind=EventKind.CREATED, actor=actor, is_public=True, note="事项纳入清单。")
+    if parent is not None:
+        _roll_up(parent)
+    return item
+
+
+@transaction.atomic
+def do_import_pledge_list(
+    *, title: str, year: int, region: Region, drafts: list[ItemDraft], actor: User | None
+) -> PledgeList:
+    """Create a list with all its items at once. The caller has checked each row (pledges.xlsx);
+    this re-checks the rules that span rows and creates everything or nothing."""
+    pledge_list = PledgeList(title=title, year=year, region=region)
+    if actor is not None and not can_manage_list(actor, pledge_list):
+        raise NotAllowed("只有本地区的管理员或督办员可以导入实事清单。")
+    if PledgeList.objects.filter(year=year, region=region, title=title).exists():
+        raise ActionError(f"{region}{year}年已有名为“{title}”的清单，请换一个名称。", field="title")
+    if not drafts:
+        raise ActionError("文件中没有事项。", field="file")
+    pledge_list.save()
+    created: dict[str, PledgeItem] = {}
+    # Parents first, whatever order the rows came in.
+    for draft in sorted(drafts, key=lambda draft: bool(draft.parent_number)):
+        item = _create_item(pledge_list, draft, created.get(draft.parent_number))
+        created[draft.number] = item
+    PledgeEvent.objects.bulk_create(
+        PledgeEvent(
+            item=item, kind=EventKind.IMPORTED, actor=actor, is_public=True, note=f"随《{title}》导入。"
+        )
+        for item in created.values()
+    )
+    return pledge_list
+
+
+@transaction.atomic
+def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_departments=None) -> PledgeItem:
+    """Change an item's descriptive fields; progress is never edited here, only posted."""
+    item = PledgeItem.objects.select_for_update().select_related("pledge_list__region").get(pk=item.pk)
+    if actor is not None and not can_edit_item(actor, item):
+        raise NotAllowed("只有本地区的管理员或督办员可以修改事项。")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ActionError(f"这些字段不能在此修改：{'、'.join(sorted(unknown))}。")
+    before = {name: getattr(item, name) for name in changes}
+    changed = {name: value for name, value in changes.items() if before[name] != value}
+    old_co = set(item.co_departments.all())
+    co_changed = co_departments is not None and set(co_departments) != old_co
+    if not changed and not co_changed:
+        return item
+    for name, value in changed.items():
+        setattr(item, name, value)
+    draft = ItemDraft(
+        number=item.number,
+        title=item.title,
+        focus_area=item.focus_area,
+        level=item.level,
+        region=item.region,
+        lead_department=item.lead_department,
+        start_date=item.start_date,
+        deadline=item.deadline,
+        co_departments=list(co_departments if co_departments is not None else old_co),
+        milestones=[(m.due_date, m.title) for m in item.milestones.all()],
+    )
+    problems = check_draft(draft, item.pledge_list)
+    if problems:
+        raise ActionError(problems[0][1], field=problems[0][0])
+    item.save()
+    data = {name: {"old": str(before[name]), "new": str(changed[name])} for name in changed}
+    if co_changed:
+        item.co_departments.set(co_departments)
+        data["co_departments"] = {
+            "old": sorted(d.name for d in old_co),
+            "new": sorted(d.name for d in co_departments),
+        }
+    labels = "、".join(str(PledgeItem._meta.get_field(name).verbose_name) for name in data)
+    PledgeEvent.objects.create(
+        item=item, kind=EventKind.EDITED, actor=actor, is_public=True, note=f"修改了{labels}。", data=data
+    )
+    if "weight" in changed and item.parent_id:
+        _roll_up(item.parent)
+    return item
+
+
+@transaction.atomic
+def do_post_progress(
+    item: PledgeItem,
+    *,
+    happened_on: date,
+    text: str,
+    percent: int | None,
+    files: list[UploadedFile] = (),
+    actor: User | None,
+) -> PledgeEvent:
+    """Record a progress update with its evidence. For an item with sub-items the percent is
+    their roll-up, so only text is accepted there."""
+    item = PledgeItem.objects.select_for_update().get(pk=item.pk)
+    if actor is not None and not can_post_progress(actor, item):
+        raise NotAllowed("只有牵头单位可以报送本事项的进度。")
+    text = (text or "").strip()
+    if not text:
+        raise ActionError("请填写进展情况。", field="text")
+    if len(text) > 2000:
+        raise ActionError("进展情况不能超过2000字。", field="text")
+    today = timezone.localdate()
+    if happened_on > today:
+        raise ActionError("进展日期不能晚于今天。", field="happened_on")
+    has_children = item.children.exists()
+    if has_children and percent is not None:
+        raise ActionError("本事项有子项，进度由子项汇总，只能报送文字进展。", field="percent")
+    if percent is not None:
+        if not 0 <= percent <= 100:
+            raise ActionError("进度应为0到100之间的整数。", field="percent")
+        if percent < item.percent:
+            raise ActionError(f"进度不能低于当前的{item.percent}%。", field="percent")
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ActionError(f"佐证材料一次最多上传{MAX_EVIDENCE_FILES}个文件。", field="files")
+    kinds = [check_upload(upload, field="files", label="佐证材料") for upload in files]
+
+    old_percent = item.percent
+    event = PledgeEvent.objects.create(
+        item=item,
+        kind=EventKind.PROGRESS,
+        actor=actor,
+        is_public=True,
+        happened_on=happened_on,
+        percent=percent,
+        note=text,
+        data={"old_percent": old_percent, "new_percent": percent if percent is not None else old_percent},
+    )
+    for upload, kind in zip(files, kinds, strict=True):
+        Evidence.objects.create(
+            event=event, file=upload, original_name=upload.name[:200], content_type=kind.content_type, size=upload.size
+        )
+    if percent is not None and percent != old_percent:
+        item.percent = percent
+        item.completed_on = happened_on if percent >= 100 else None
+        item.save(update_fields=["percent", "completed_on", "updated_at"])
+        if item.parent_id:
+            _roll_up(item.parent)
+    return event
+
+
+@transaction.atomic
+def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: User | None) -> PledgeEvent:
+    milestone = Milestone.objects.select_for_update().select_related("item").get(pk=milestone.pk)
+    item = milestone.item
+    if actor is not None and not can_post_progress(actor, item):
+        raise NotAllowed("只有牵头单位可以确认本事项的节点。")
+    if milestone.completed_on is not None:
+        raise ActionError(f"节点“{milestone.title}”已于{milestone.completed_on:%Y-%m-%d}完成。")
+    if completed_on > timezone.localdate():
+        raise ActionError("完成日期不能晚于今天。", field="completed_on")
+    milestone.completed_on = completed_on
+    milestone.save(update_fields=["completed_on"])
+    return PledgeEvent.objects.create(
+        item=item,
+        kind=EventKind.MILESTONE_DONE,
+        actor=actor,
+        is_public=True,
+        happened_on=completed_on,
+        note=f"完成节点：{milestone.title}",
+        data={"milestone_id": milestone.pk},
+    )
+
+
+def _roll_up(parent: PledgeItem) -> None:
+    """A parent's percent is its children's average, weighted where weights are set; it is
+    complete on the day its last child completed. Climbs to the top of the tree."""
+    while parent is not None:
+        parent = PledgeItem.objects.select_for_update().get(pk=parent.pk)
+        children = list(parent.children.values_list("percent", "weight", "completed_on"))
+        if not children:
+            return
+        if any(weight is not None for _p, weight, _c in children):
+            weights = [weight if weight is not None else Decimal(1) for _p, weight, _c in children]
+        else:
+            weights = [Decimal(1)] * len(children)
+        total = sum(Decimal(percent) * weight for (percent, _w, _c), weight in zip(children, weights, strict=True))
+        percent = int((total / sum(weights)).to_integral_value(rounding="ROUND_FLOOR"))
+        completed_on = max(c for _p, _w, c in children) if percent >= 100 else None
+        if (percent, completed_on) != (parent.percent, parent.completed_on):
+            parent.percent = percent
+            parent.completed_on = completed_on
+            parent.save(update_fields=["percent", "completed_on", "updated_at"])
+        parent = parent.parent

@@ -1,0 +1,161 @@
+"""Reads shared by the public board, the staff pages and exports."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+
+from minsheng.core.errors import NotFound
+from minsheng.org.models import Region, RegionLevel, User
+from minsheng.pledges.models import FocusArea, Level, PledgeEvent, PledgeItem, PledgeList, Status
+
+BOARD_CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    total: int
+    done: int
+    late: int = 0
+    key: str = ""
+
+    @property
+    def done_percent(self) -> int:
+        return round(self.done * 100 / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    year: int
+    overall: Tally
+    city: Tally
+    county: Tally
+    by_region: list[Tally]
+    by_area: list[Tally]
+
+    @property
+    def headline(self) -> str:
+        return (
+            f"市县两级共制定实事清单{self.overall.total}项，已完成{self.overall.done}项；"
+            f"其中市本级{self.city.total}项，已完成{self.city.done}项"
+        )
+
+
+def board_years() -> list[int]:
+    return list(PledgeList.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def _counts(items, today: date) -> dict:
+    return items.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(percent__gte=100)),
+        late=Count("id", filter=Q(percent__lt=100, deadline__lt=today)),
+    )
+
+
+def compute_board(year: int, today: date) -> BoardFigures:
+    """Every figure on the board, counted from the top-level items (sub-items roll up into them)."""
+    items = PledgeItem.objects.top_level().filter(pledge_list__year=year)
+    overall = Tally("合计", **_counts(items, today))
+    city = Tally("市本级", key="city", **_counts(items.filter(level=Level.CITY), today))
+    county = Tally("县级", key="county", **_counts(items.filter(level=Level.COUNTY), today))
+
+    # Township items count under their county: fold rows by the county's six-digit code.
+    folded: dict[str, dict] = {}
+    for row in (
+        items.filter(level=Level.COUNTY)
+        .values("region__code")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(percent__gte=100)),
+            late=Count("id", filter=Q(percent__lt=100, deadline__lt=today)),
+        )
+    ):
+        target = folded.setdefault(row["region__code"][:6], {"total": 0, "done": 0, "late": 0})
+        for key in target:
+            target[key] += row[key]
+    by_region = [Tally("市本级", key="city", total=city.total, done=city.done, late=city.late)]
+    for county_region in Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"):
+        row = folded.get(county_region.code[:6])
+        if row:
+            by_region.append(Tally(county_region.name, key=county_region.code, **row))
+
+    by_area_rows = {
+        row["focus_area"]: row
+        for row in items.values("focus_area").annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(percent__gte=100)),
+            late=Count("id", filter=Q(percent__lt=100, deadline__lt=today)),
+        )
+    }
+    by_area = []
+    for area in FocusArea.objects.all():
+        row = by_area_rows.get(area.pk)
+        if row:
+            by_area.append(Tally(area.name, key=str(area.pk), total=row["total"], done=row["done"], late=row["late"]))
+    return BoardFigures(year, overall, city, county, by_region, by_area)
+
+
+def board_figures(year: int, today: date) -> BoardFigures:
+    """The board, cached until the next pledge event: every change to an item writes one, so
+    the newest event id is the cache's generation and no page ever shows a stale figure."""
+    generation = PledgeEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    key = f"pledges:board:{generation}:{year}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute_board(year, today)
+        cache.set(key, figures, BOARD_CACHE_SECONDS)
+    return figures
+
+
+def search_items(*, year: int | None, query: str = "", region: str = "", area: str = "", status: str = "", today: date):
+    items = PledgeItem.objects.top_level().select_related("region", "lead_department", "focus_area")
+    if year:
+        items = items.filter(pledge_list__year=year)
+    if query:
+        items = items.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(lead_department__name__icontains=query)
+            | Q(target__icontains=query)
+        )
+    if region == "city":
+        items = items.filter(level=Level.CITY)
+    elif region:
+        items = items.filter(level=Level.COUNTY, region__code__startswith=region[:6])
+    if area:
+        items = items.filter(focus_area_id=area) if area.isdigit() else items.none()
+    if status in Status.values:
+        items = items.with_status_in(status, today)
+    return items.with_status(today).order_by("pledge_list__region__code", "id")
+
+
+def public_item(pk: int) -> PledgeItem:
+    try:
+        return PledgeItem.objects.select_related(
+            "pledge_list", "region", "lead_department", "focus_area", "parent"
+        ).get(pk=pk)
+    except PledgeItem.DoesNotExist:
+        raise NotFound("没有找到这个事项。") from None
+
+
+def public_timeline(item: PledgeItem):
+    return item.events.filter(is_public=True).prefetch_related("evidence").order_by("created_at", "id")
+
+
+def staff_timeline(item: PledgeItem):
+    return item.events.select_related("actor__department").prefetch_related("evidence").order_by("created_at", "id")
+
+
+def items_led_by(user: User, today: date):
+    """The items the user's department leads, late ones first."""
+    if user.department_id is None:
+        return PledgeItem.objects.none()
+    return (
+        PledgeItem.objects.filter(lead_department_id=user.department_id)
+        .select_related("pledge_list", "region", "parent")
+        .with_status(today)
+        .order_by("pledge_list__year", "deadline", "id")
+    )

@@ -1,0 +1,209 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from minsheng.core.errors import ActionError, NotFound
+from minsheng.core.forms import apply_action_error
+from minsheng.core.uploads import XLSX_KIND, check_upload
+from minsheng.org.access import jurisdiction
+from minsheng.org.models import Region
+from minsheng.pledges import actions, queries, xlsx
+from minsheng.pledges.forms import ImportForm, ProgressForm
+from minsheng.pledges.models import FocusArea, PledgeItem, PledgeList, Status
+from minsheng.pledges.rules import can_manage_list, can_post_progress
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request, years: list[int]) -> int | None:
+    requested = request.GET.get("year", "")
+    if requested.isdigit() and int(requested) in years:
+        return int(requested)
+    return years[0] if years else None
+
+
+def board(request):
+    today = timezone.localdate()
+    years = queries.board_years()
+    year = _year(request, years)
+    figures = queries.board_figures(year, today) if year else None
+    return render(
+        request,
+        "pledges/board.html",
+        {"figures": figures, "years": years, "year": year, "areas": FocusArea.objects.all(), "statuses": Status.choices},
+    )
+
+
+def item_list(request):
+    today = timezone.localdate()
+    years = queries.board_years()
+    year = _year(request, years)
+    filters = {key: request.GET.get(key, "").strip() for key in ("q", "region", "area", "status")}
+    items = queries.search_items(
+        year=year, query=filters["q"][:50], region=filters["region"], area=filters["area"], status=filters["status"], today=today
+    )
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(
+        request,
+        "pledges/item_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "year": year,
+            "years": years,
+            "counties": Region.objects.filter(level="county"),
+            "areas": FocusArea.objects.all(),
+            "statuses": Status.choices,
+            "query_string": query_string.urlencode(),
+        },
+    )
+
+
+def item_detail(request, pk: int):
+    try:
+        item = queries.public_item(pk)
+    except NotFound:
+        raise Http404("没有找到这个事项。") from None
+    today = timezone.localdate()
+    return render(
+        request,
+        "pledges/item_detail.html",
+        {
+            "item": item,
+            "status": item.status_on(today),
+            "timeline": queries.public_timeline(item),
+            "children": item.children.select_related("lead_department").order_by("id"),
+            "milestones": item.milestones.all(),
+            "co_departments": item.co_departments.all(),
+            "can_post": can_post_progress(request.user, item),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_item(request, pk: int):
+    try:
+        item = PledgeItem.objects.select_related("pledge_list", "region", "lead_department", "focus_area", "parent").get(
+            pk=pk
+        )
+    except PledgeItem.DoesNotExist:
+        raise Http404("没有找到这个事项。") from None
+    may_post = can_post_progress(request.user, item)
+    has_children = item.children.exists()
+    form = ProgressForm(has_children=has_children)
+    if request.method == "POST":
+        if not may_post:
+            messages.error(request, "只有牵头单位可以报送本事项的进度。")
+            return redirect("pledges:staff-item", pk=item.pk)
+        form = ProgressForm(request.POST, request.FILES, has_children=has_children)
+        if form.is_valid():
+            try:
+                actions.do_post_progress(
+                    item,
+                    happened_on=form.cleaned_data["happened_on"],
+                    text=form.cleaned_data["text"],
+                    percent=form.cleaned_data.get("percent"),
+                    files=form.cleaned_data["files"],
+                    actor=request.user,
+                )
+            except ActionError as error:
+                apply_action_error(form, error)
+            else:
+                messages.success(request, "进度已报送，并已在公开进度榜上显示。")
+                return redirect("pledges:staff-item", pk=item.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "pledges/staff_item.html",
+        {
+            "item": item,
+            "status": item.status_on(today),
+            "form": form if may_post else None,
+            "timeline": queries.staff_timeline(item),
+            "children": item.children.select_related("lead_department").order_by("id"),
+            "milestones": item.milestones.all(),
+        },
+    )
+
+
+@login_required
+def staff_lists(request):
+    area = jurisdiction(request.user)
+    lists = PledgeList.objects.select_related("region")
+    lists = lists.filter(region__code__startswith=area.code_prefix) if area else lists.none()
+    lists = [(pledge_list, can_manage_list(request.user, pledge_list)) for pledge_list in lists]
+    may_import = any(can_manage_list(request.user, PledgeList(region=region)) for region in _import_regions(request.user))
+    return render(request, "pledges/staff_lists.html", {"lists": lists, "may_import": may_import})
+
+
+def _import_regions(user):
+    area = jurisdiction(user)
+    if area is None:
+        return Region.objects.none()
+    regions = Region.objects.filter(code__startswith=area.code_prefix, level__in=["city", "county"])
+    return regions.filter(pk__in=[r.pk for r in regions if can_manage_list(user, PledgeList(region=r))])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    regions = _import_regions(request.user)
+    if not regions.exists():
+        messages.error(request, "只有管理员或督办员可以导入实事清单。")
+        return redirect("pledges:staff-lists")
+    report = None
+    form = ImportForm(regions=regions)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, regions=regions)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                check_upload(data["file"], field="file", label="文件", kinds=(XLSX_KIND,))
+                pledge_list = PledgeList(title=data["title"], year=data["year"], region=data["region"])
+                report = xlsx.read_workbook(data["file"].read(), pledge_list)
+                if not report.errors:
+                    pledge_list = actions.do_import_pledge_list(
+                        title=data["title"], year=data["year"], region=data["region"], drafts=report.drafts, actor=request.user
+                    )
+                    messages.success(request, f"已导入《{pledge_list.title}》，共{len(report.drafts)}项。")
+                    return redirect("pledges:staff-lists")
+                form.add_error(None, f"文件有{len(report.errors)}处错误，未导入任何事项。请按下表修改后重新导入。")
+            except ActionError as error:
+                apply_action_error(form, error)
+    return render(request, "pledges/import.html", {"form": form, "report": report})
+
+
+@login_required
+def export_list(request, pk: int):
+    area = jurisdiction(request.user)
+    try:
+        pledge_list = PledgeList.objects.select_related("region").get(pk=pk)
+    except PledgeList.DoesNotExist:
+        raise Http404 from None
+    if area is None or not area.contains(pledge_list.region):
+        raise Http404
+    response = HttpResponse(xlsx.write_workbook(pledge_list, timezone.localdate()), content_type=XLSX_CONTENT_TYPE)
+    filename = f"{pledge_list.title}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(xlsx.template_workbook(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('实事清单导入模板.xlsx')}"
+    return response
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename)
