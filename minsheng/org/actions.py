@@ -15,6 +15,9 @@ def _check_administrator(actor: User | None) -> None:
 
 
 def _calendar_changed() -> None:
+    # Now, so this transaction's own later deadlines see the change; and again after commit,
+    # in case another thread of this process reloaded the old rows in between.
+    workdays.clear_cache()
     transaction.on_commit(workdays.clear_cache)
 
 

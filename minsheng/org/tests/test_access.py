@@ -1,0 +1,32 @@
+import pytest
+
+from minsheng.org.access import in_jurisdiction, jurisdiction, oversees
+from minsheng.org.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_county_staff_work_within_their_county_and_its_townships(people):
+    assert jurisdiction(people.huang) == people.hukou
+    assert in_jurisdiction(people.huang, people.hukou)
+    assert in_jurisdiction(people.huang, people.shuangzhong)
+    assert not in_jurisdiction(people.huang, people.xunyang)
+    assert not in_jurisdiction(people.huang, people.city)
+
+
+def test_city_staff_work_within_the_whole_city(people):
+    for user in (people.li, people.sun, people.zhang):
+        assert jurisdiction(user) == people.city
+        assert in_jurisdiction(user, people.hukou) and in_jurisdiction(user, people.shuangzhong)
+
+
+def test_only_supervisors_leaders_and_administrators_oversee(people):
+    assert oversees(people.sun) and oversees(people.zhang) and oversees(people.admin) and oversees(people.liu)
+    assert not oversees(people.huang) and not oversees(people.chen) and not oversees(people.li)
+
+
+def test_an_account_without_a_department_reaches_nothing(people):
+    assert jurisdiction(people.nobody) is None
+    assert not in_jurisdiction(people.nobody, people.city)
+    assert not oversees(people.nobody)
+    assert Region.objects.filter(code__in=[]).count() == 0

@@ -1,0 +1,118 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from minsheng.org import actions, workdays
+from minsheng.org.models import CalendarDay
+from minsheng.org.workdays import (
+    UnknownCalendarYear,
+    add_working_days,
+    due_at,
+    is_working_day,
+    working_days_between,
+)
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_it_skips_the_national_day_holiday():
+    # 2026: 10-01 to 10-07 off (国庆中秋), 10-08 back at work.
+    assert add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
+
+
+def test_it_counts_a_make_up_saturday_as_a_working_day():
+    assert date(2026, 10, 10).weekday() == 5
+    assert is_working_day(date(2026, 10, 10))
+    assert not is_working_day(date(2026, 10, 11))  # the Sunday after stays a rest day
+    assert add_working_days(date(2026, 10, 9), 1) == date(2026, 10, 10)
+
+
+def test_it_spans_the_2026_spring_festival():
+    # 2026 春节: 02-15 to 02-23 off; 02-14 (Sat) and 02-28 (Sat) are make-up working days.
+    assert is_working_day(date(2026, 2, 14))
+    assert not any(is_working_day(date(2026, 2, day)) for day in range(15, 24))
+    assert is_working_day(date(2026, 2, 28))
+    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)
+    assert add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)
+    assert working_days_between(date(2026, 2, 13), date(2026, 2, 28)) == 6  # 14, 24, 25, 26, 27, 28
+
+
+def test_it_counts_zero_days_as_the_same_or_the_next_working_day():
+    assert add_working_days(date(2026, 10, 9), 0) == date(2026, 10, 9)
+    assert add_working_days(date(2026, 10, 1), 0) == date(2026, 10, 8)
+
+
+def test_it_counts_backwards():
+    assert add_working_days(date(2026, 10, 8), -1) == date(2026, 9, 30)
+    assert add_working_days(date(2026, 10, 8), -2) == date(2026, 9, 29)
+
+
+def test_it_counts_working_days_between_excluding_the_start():
+    assert working_days_between(date(2026, 9, 30), date(2026, 10, 8)) == 1
+    assert working_days_between(date(2026, 10, 8), date(2026, 10, 8)) == 0
+    assert working_days_between(date(2026, 10, 8), date(2026, 9, 30)) == -1
+
+
+def test_it_refuses_a_year_nobody_has_published():
+    with pytest.raises(UnknownCalendarYear) as raised:
+        add_working_days(date(2026, 12, 31), 1)
+    assert "2027年" in str(raised.value)
+    with pytest.raises(UnknownCalendarYear):
+        is_working_day(date(2027, 3, 1))
+    assert workdays.missing_years(date(2026, 11, 26)) == [2027]
+
+
+def test_it_uses_an_imported_year_and_then_crosses_into_it():
+    actions.do_import_calendar_year(
+        2027,
+        {date(2027, 1, 1): (False, "元旦"), date(2027, 1, 4): (False, "元旦调休"), date(2027, 1, 9): (True, "调休上班")},
+        source="测试安排",
+        actor=None,
+    )
+    assert not is_working_day(date(2027, 1, 4))
+    assert is_working_day(date(2027, 1, 9))
+    assert is_working_day(date(2027, 1, 5))
+    assert not is_working_day(date(2027, 1, 10))
+    # 2026-12-31 is a Thursday; 2027-01-01 and 01-04 are off, so the first working day is 01-05.
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 5)
+    assert working_days_between(date(2026, 12, 30), date(2027, 1, 9)) == 6  # 12-31, 1-5, 6, 7, 8, 9
+    assert workdays.missing_years(date(2026, 11, 26)) == []
+
+
+def test_a_table_row_overrides_the_library(people):
+    assert is_working_day(date(2026, 11, 27))
+    actions.do_set_calendar_day(date(2026, 11, 27), is_working_day=False, name="防汛放假", actor=people.admin)
+    assert not is_working_day(date(2026, 11, 27))
+    actions.do_remove_calendar_day(CalendarDay.objects.get(date=date(2026, 11, 27)), actor=people.admin)
+    assert is_working_day(date(2026, 11, 27))
+
+
+def test_only_administrators_change_the_calendar(people):
+    from minsheng.core.errors import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        actions.do_set_calendar_day(date(2026, 11, 27), is_working_day=False, name="x", actor=people.huang)
+    assert not CalendarDay.objects.exists()
+
+
+def test_a_stage_is_due_at_midnight_after_its_nth_working_day():
+    started = datetime(2026, 9, 30, 16, 45, tzinfo=SHANGHAI)
+    assert due_at(started, 1) == datetime(2026, 10, 9, 0, 0, tzinfo=SHANGHAI)
+    # A stage begun late on a Friday counts from Monday.
+    assert due_at(datetime(2026, 11, 27, 23, 59, tzinfo=SHANGHAI), 1) == datetime(2026, 12, 1, tzinfo=SHANGHAI)
+
+
+def test_a_stage_begun_before_midnight_utc_uses_the_shanghai_date():
+    # 2026-09-30 17:00 UTC is already 10-01 01:00 in Shanghai: a holiday, so day 1 is 10-08.
+    started = datetime(2026, 9, 30, 17, 0, tzinfo=ZoneInfo("UTC"))
+    assert due_at(started, 1) == datetime(2026, 10, 9, tzinfo=SHANGHAI)
+
+
+def test_it_names_the_missing_years_from_todays_date():
+    with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=SHANGHAI)):
+        assert workdays.missing_years() == [2027, 2028]
+    with time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=SHANGHAI)):
+        assert workdays.missing_years() == []
