@@ -11,9 +11,11 @@ def _fresh_caches(settings, tmp_path):
     from minsheng.org import workdays
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain http
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # personas log in fast
+    settings.PASSWORD_HASHERS = [  # personas log in fast; demo users keep their real hashes
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     workdays.clear_cache()
     cache.clear()
     yield

@@ -7,6 +7,12 @@ from django.views.static import serve
 from minsheng.core.views import staff_home
 from minsheng.pledges.views import board
 
+
+
+def serve_media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 admin.site.site_header = "民生平台管理"
 admin.site.site_title = "民生平台管理"
 admin.site.index_title = "数据管理"
@@ -20,5 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Evidence is public by design (it backs the public timeline); a production site serves
     # MEDIA_ROOT from the web server or object storage instead.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media),
 ]

@@ -9,7 +9,7 @@ from minsheng.org.models import Region
 class ProgressForm(forms.Form):
     happened_on = forms.DateField(
         label="进展日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写进展日期。", "invalid": "进展日期格式不正确，请写成2026-06-30。"},
     )
     percent = forms.IntegerField(

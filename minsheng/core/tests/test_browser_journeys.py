@@ -1,0 +1,133 @@
+"""The journeys of JOURNEYS.md walked in Debian's chromium (make e2e)."""
+
+import os
+import shutil
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from minsheng.core.testing import png_bytes
+from minsheng.org.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # around it are synchronous all the same.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt install chromium fonts-wqy-microhei")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(live_server, settings):
+    settings.DEBUG = False
+    with time_machine.travel(NOW, tick=True):
+        call_command("demo", "--no-serve", verbosity=0)
+        yield live_server.url
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, site, username):
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}/staff/")
+
+
+def test_a_resident_reads_the_board_and_an_items_timeline_on_a_phone(site, phone, tmp_path):
+    phone.goto(site + "/")
+    headline = phone.get_by_role("heading", level=1)
+    assert "我为群众办实事" in headline.inner_text()
+    assert "市县两级共制定实事清单638项，已完成494项；其中市本级34项，已完成23项" in phone.inner_text("body")
+    # Nothing on the page is wider than the phone.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.get_by_role("link", name="浔阳区").click()
+    phone.get_by_label("关键词").fill("加装电梯")
+    phone.get_by_role("button", name="查询").click()
+    phone.get_by_role("link", name="既有住宅加装电梯").first.click()
+    body = phone.inner_text("body")
+    assert "浔阳区住建局" in body and "进展时间线" in body and "牵头领导" in body
+    assert "登录" not in phone.get_by_role("heading", level=1).inner_text()
+    phone.screenshot(path=str(tmp_path / "item.png"), full_page=True)
+
+
+def test_a_bureau_posts_progress_with_a_photo_and_the_public_sees_it(site, desk, tmp_path):
+    log_in(desk, site, "lihong")
+    assert "滞后" in desk.inner_text("main")
+    desk.get_by_role("link", name="改造城镇老旧小区99个").first.click()
+    desk.get_by_label("完成进度（%）").fill("92")
+    desk.get_by_label("进展情况").fill("本周新完成3个小区的外立面和管网改造，累计完成91个。")
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(png_bytes(40, 30))
+    desk.get_by_label("佐证材料").set_input_files(str(photo))
+    desk.get_by_role("button", name="报送").click()
+    assert "进度已报送" in desk.inner_text("main")
+    desk.get_by_role("link", name="查看公开页面").click()
+    public = desk.inner_text("main")
+    assert "累计完成91个" in public and "92%" in public
+    assert desk.get_by_role("img", name="佐证材料：现场照片.png").is_visible()
+    assert "李红" not in public
+
+
+def test_bad_progress_input_is_explained_next_to_the_field(site, desk):
+    log_in(desk, site, "lihong")
+    desk.get_by_role("link", name="改造城镇老旧小区99个").first.click()
+    desk.get_by_label("完成进度（%）").fill("150")
+    desk.get_by_role("button", name="报送").click()
+    main = desk.inner_text("main")
+    assert "完成进度（%）：完成进度不能大于100。" in main
+    assert "进展情况：请填写进展情况。" in main
+
+
+def test_a_bureau_cannot_post_on_another_bureaus_item(site, desk):
+    log_in(desk, site, "huangxin")
+    desk.goto(f"{site}/pledges/items/?q=改造城镇老旧小区99个")
+    desk.get_by_role("link", name="改造城镇老旧小区99个").click()
+    item_url = desk.url
+    desk.goto(item_url.replace("/pledges/items/", "/pledges/staff/items/"))
+    assert "您可以查看但不能报送进度" in desk.inner_text("main")
+    assert desk.get_by_role("button", name="报送").count() == 0
+
+
+def test_the_administrator_is_told_which_calendar_year_is_missing(site, desk):
+    log_in(desk, site, "admin")
+    assert "2027年的法定节假日和调休安排尚未导入" in desk.get_by_role("alert").first.inner_text()
