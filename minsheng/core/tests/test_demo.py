@@ -59,6 +59,7 @@ def test_the_demo_walks_the_journeys(demo, client):
 def test_deploy_checks_pass_with_debug_off(tmp_path):
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 64 + "-production-like-key", "MINSHENG_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
+    env.pop("HTTPS", None)  # the production default, not the test run's plain http
     result = subprocess.run(
         [sys.executable, "-m", "minsheng", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
