@@ -33,11 +33,13 @@ class ProgressForm(forms.Form):
         label="佐证材料", help_text=f"可多选，单个文件不超过10 MB，支持{EVIDENCE_EXTENSIONS}。"
     )
 
-    def __init__(self, *args, has_children: bool = False, **kwargs):
+    def __init__(self, *args, has_children: bool = False, current_percent: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["happened_on"].initial = timezone.localdate()
         if has_children:
             del self.fields["percent"]
+        else:
+            self.fields["percent"].help_text = f"当前为{current_percent}%，只能持平或增加；不填则只报送文字进展。"
 
 
 class ImportForm(forms.Form):

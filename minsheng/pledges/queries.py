@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from minsheng.core.errors import NotFound
+from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region, RegionLevel, User
 from minsheng.pledges.models import FocusArea, Level, PledgeEvent, PledgeItem, PledgeList, Status
 
@@ -130,6 +131,23 @@ def search_items(*, year: int | None, query: str = "", region: str = "", area: s
     if status in Status.values:
         items = items.with_status_in(status, today)
     return items.with_status(today).order_by("pledge_list__region__code", "id")
+
+
+def access_pledge_list(user: User, pk: int) -> PledgeList:
+    """A list the user may export: one made within the user's jurisdiction."""
+    area = jurisdiction(user)
+    pledge_list = PledgeList.objects.select_related("region").filter(pk=pk).first()
+    if pledge_list is None or area is None or not area.contains(pledge_list.region):
+        raise NotFound("没有找到这个清单。")
+    return pledge_list
+
+
+def access_pledge_item(user: User, pk: int) -> PledgeItem:
+    """An item's staff page: every staff member may read it (items are public); what they
+    may do there is decided by pledges.rules."""
+    if not is_staff_member(user):
+        raise NotFound("没有找到这个事项。")
+    return public_item(pk)
 
 
 def public_item(pk: int) -> PledgeItem:

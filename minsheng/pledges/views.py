@@ -91,19 +91,19 @@ def item_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def staff_item(request, pk: int):
     try:
-        item = PledgeItem.objects.select_related("pledge_list", "region", "lead_department", "focus_area", "parent").get(
-            pk=pk
-        )
-    except PledgeItem.DoesNotExist:
-        raise Http404("没有找到这个事项。") from None
+        item = queries.access_pledge_item(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from None
     may_post = can_post_progress(request.user, item)
     has_children = item.children.exists()
-    form = ProgressForm(has_children=has_children)
+    form = ProgressForm(has_children=has_children, current_percent=item.percent)
+    if request.method == "POST" and "milestone" in request.POST:
+        return _complete_milestone(request, item)
     if request.method == "POST":
         if not may_post:
             messages.error(request, "只有牵头单位可以报送本事项的进度。")
             return redirect("pledges:staff-item", pk=item.pk)
-        form = ProgressForm(request.POST, request.FILES, has_children=has_children)
+        form = ProgressForm(request.POST, request.FILES, has_children=has_children, current_percent=item.percent)
         if form.is_valid():
             try:
                 actions.do_post_progress(
@@ -130,8 +130,24 @@ def staff_item(request, pk: int):
             "timeline": queries.staff_timeline(item),
             "children": item.children.select_related("lead_department").order_by("id"),
             "milestones": item.milestones.all(),
+            "may_post": may_post,
+            "today": today,
         },
     )
+
+
+def _complete_milestone(request, item: PledgeItem):
+    milestone = item.milestones.filter(pk=request.POST.get("milestone", "")[:20] or None).first()
+    if milestone is None:
+        messages.error(request, "没有找到这个节点。")
+    else:
+        try:
+            actions.do_complete_milestone(milestone, completed_on=timezone.localdate(), actor=request.user)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"节点“{milestone.title}”已标记完成。")
+    return redirect("pledges:staff-item", pk=item.pk)
 
 
 @login_required
@@ -183,13 +199,10 @@ def import_list(request):
 
 @login_required
 def export_list(request, pk: int):
-    area = jurisdiction(request.user)
     try:
-        pledge_list = PledgeList.objects.select_related("region").get(pk=pk)
-    except PledgeList.DoesNotExist:
-        raise Http404 from None
-    if area is None or not area.contains(pledge_list.region):
-        raise Http404
+        pledge_list = queries.access_pledge_list(request.user, pk)
+    except NotFound as error:
+        raise Http404(error.message) from None
     response = HttpResponse(xlsx.write_workbook(pledge_list, timezone.localdate()), content_type=XLSX_CONTENT_TYPE)
     filename = f"{pledge_list.title}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"

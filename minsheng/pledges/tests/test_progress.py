@@ -215,3 +215,17 @@ def test_events_cannot_be_rewritten(elevator_item):
         event.save()
     with pytest.raises(ImmutableEvent):
         event.delete()
+
+
+def test_the_lead_department_ticks_off_a_milestone_from_the_item_page(client, people):
+    item = make_item(make_pledge_list(people.city), people.city_housing, milestones=[(date(2026, 6, 30), "完成设计")])
+    milestone = item.milestones.get()
+    client.force_login(people.huang)
+    client.post(f"/pledges/staff/items/{item.pk}/", {"milestone": milestone.pk})
+    milestone.refresh_from_db()
+    assert milestone.completed_on is None
+    client.force_login(people.li)
+    response = client.post(f"/pledges/staff/items/{item.pk}/", {"milestone": milestone.pk}, follow=True)
+    assert "节点“完成设计”已标记完成" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.completed_on == NOW.date()
