@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "minsheng.core",
     "minsheng.org",
     "minsheng.pledges",
+    "minsheng.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
+
+from minsheng.core import clock
 
 
 class ImmutableEvent(Exception):
@@ -24,7 +25,7 @@ class BaseEvent(models.Model):
         related_name="+",
     )
     kind = models.CharField("事件类型", max_length=32)
-    created_at = models.DateTimeField("发生时间", default=timezone.now)
+    created_at = models.DateTimeField("发生时间", default=clock.now)
     note = models.TextField("说明", blank=True)
     data = models.JSONField("数据", default=dict, blank=True, encoder=DjangoJSONEncoder)
     is_public = models.BooleanField("公开", default=False)

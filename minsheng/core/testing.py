@@ -162,3 +162,86 @@ def png_bytes(width: int = 4, height: int = 3, rgb=(183, 28, 28)) -> bytes:
     raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def make_category(code: str = "elevator-retrofit", name: str = "既有住宅加装电梯", *, routes=(), parent_code: str = "housing", **fields):
+    from minsheng.cases.models import Category, CategoryDepartment
+
+    parent, _ = Category.objects.get_or_create(code=parent_code, defaults={"name": "住房城乡建设"})
+    category, _ = Category.objects.get_or_create(code=code, defaults={"name": name, "parent": parent, **fields})
+    for region, department in routes:
+        CategoryDepartment.objects.get_or_create(category=category, region=region, defaults={"department": department})
+    return category
+
+
+def intake_for(people: Personas, *, kind_code: str = "general", category=None, region=None, **fields):
+    from minsheng.cases.actions import Intake
+    from minsheng.cases.catalogue import kind
+    from minsheng.cases.models import Channel
+
+    region = region or people.hukou
+    category = category or make_category(routes=[(people.hukou, people.hukou_housing)])
+    values = {
+        "region": region,
+        "kind": kind(kind_code),
+        "category": category,
+        "channel": Channel.WINDOW,
+        "requester_name": "赵秀英",
+        "requester_phone": "13812341234",
+        "description": "加装电梯的审批申请两个月了还没有结果，已经跑了三次。",
+        "title": "加装电梯审批两个月未办结",
+    }
+    if kind_code == "stuck-matter":
+        values |= {
+            "applied_for": "既有住宅加装电梯审批",
+            "applied_where": "湖口县政务服务中心住建窗口",
+            "stuck_departments": [people.hukou_housing],
+            "visits": 3,
+            "wants": "尽快完成审批",
+        }
+    if kind_code == "enterprise":
+        values |= {"enterprise_name": "湖口县某某科技有限公司", "enterprise_uscc": "91440300708461136T"}
+    values |= fields
+    return Intake(**values)
+
+
+def register(people: Personas, *, actor=None, **fields):
+    """A case as the window clerk registers it; returns (case, query code)."""
+    from minsheng.cases.actions import do_register_case
+
+    return do_register_case(intake_for(people, **fields), actor=actor if actor is not None else people.chen)
+
+
+def case_in_state(people: Personas, state: str, **fields):
+    """A case walked through the real actions to `state` (湖口县住建局 leads it)."""
+    from minsheng.cases import actions
+    from minsheng.cases.models import Case, Rating, Result, State
+
+    case, _code = register(people, **fields)
+    path = {
+        State.REGISTERED: [],
+        State.ACCEPTED: ["accept"],
+        State.REJECTED: ["reject"],
+        State.DISPATCHED: ["accept", "dispatch"],
+        State.RETURNED: ["accept", "dispatch", "return"],
+        State.HANDLING: ["accept", "dispatch", "sign"],
+        State.CLOSED: ["accept", "dispatch", "sign", "close"],
+        State.ARCHIVED: ["accept", "dispatch", "sign", "close", "rate"],
+        State.WITHDRAWN: ["withdraw"],
+    }[state]
+    steps = {
+        "accept": lambda c: actions.do_accept_case(c, actor=people.liu),
+        "reject": lambda c: actions.do_reject_case(c, reason="不属于受理范围", actor=people.liu),
+        "dispatch": lambda c: actions.do_dispatch_case(c, department=people.hukou_housing, actor=people.liu),
+        "return": lambda c: actions.do_return_case(c, reason="非本单位职责", legal_basis="三定方案", actor=people.huang),
+        "sign": lambda c: actions.do_sign_case(c, actor=people.huang),
+        "close": lambda c: actions.do_close_case(c, result=Result.SOLVED, text="已完成审批", actor=people.huang),
+        "rate": lambda c: actions.do_rate_case(c, rating=Rating.SATISFIED, actor=people.liu),
+        "withdraw": lambda c: actions.do_withdraw_case(c, reason="已自行解决", actor=None, by_requester=True),
+    }
+    for step in path:
+        steps[step](case)
+    return Case.objects.get(pk=case.pk)

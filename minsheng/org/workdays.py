@@ -19,10 +19,14 @@ from datetime import date, datetime, time as clock_time, timedelta
 import chinese_calendar
 from django.utils import timezone
 
+from minsheng.core.errors import ActionError
+
 CACHE_SECONDS = 60
 
 
-class UnknownCalendarYear(LookupError):
+class UnknownCalendarYear(ActionError, LookupError):
+    """Raised through actions as a refusal with a clear message; nothing is half-saved."""
+
     def __init__(self, year: int):
         self.year = year
         super().__init__(

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.uploads import check_upload
 from minsheng.org.models import Department, Region, User
@@ -222,7 +222,7 @@ def do_post_progress(
         raise ActionError("请填写进展情况。", field="text")
     if len(text) > 2000:
         raise ActionError("进展情况不能超过2000字。", field="text")
-    today = timezone.localdate()
+    today = clock.today()
     if happened_on > today:
         raise ActionError("进展日期不能晚于今天。", field="happened_on")
     has_children = item.children.exists()
@@ -269,7 +269,7 @@ def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: Us
         raise NotAllowed("只有牵头单位可以确认本事项的节点。")
     if milestone.completed_on is not None:
         raise ActionError(f"节点“{milestone.title}”已于{milestone.completed_on:%Y-%m-%d}完成。")
-    if completed_on > timezone.localdate():
+    if completed_on > clock.today():
         raise ActionError("完成日期不能晚于今天。", field="completed_on")
     milestone.completed_on = completed_on
     milestone.save(update_fields=["completed_on"])

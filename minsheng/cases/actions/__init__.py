@@ -1,0 +1,51 @@
+"""Every change to a case. Views, the API, the admin and the worker call these and nothing else."""
+
+from minsheng.cases.actions.flow import (
+    CONTACT_METHODS,
+    do_accept_case,
+    do_add_note,
+    do_close_case,
+    do_decide_extension,
+    do_dispatch_case,
+    do_rate_case,
+    do_record_contact,
+    do_reject_case,
+    do_request_extension,
+    do_return_case,
+    do_sign_case,
+    do_uphold_dispatch,
+    do_withdraw_case,
+)
+from minsheng.cases.actions.intake import Intake, do_register_case, query_code_matches
+from minsheng.cases.actions.notifications import send_pending
+from minsheng.cases.actions.supervision import (
+    do_answer_supervision_notice,
+    do_issue_supervision_notice,
+    process_due_case,
+    sweep_due_cases,
+)
+
+__all__ = [
+    "CONTACT_METHODS",
+    "Intake",
+    "do_accept_case",
+    "do_add_note",
+    "do_answer_supervision_notice",
+    "do_close_case",
+    "do_decide_extension",
+    "do_dispatch_case",
+    "do_issue_supervision_notice",
+    "do_rate_case",
+    "do_record_contact",
+    "do_register_case",
+    "do_reject_case",
+    "do_request_extension",
+    "do_return_case",
+    "do_sign_case",
+    "do_uphold_dispatch",
+    "do_withdraw_case",
+    "process_due_case",
+    "query_code_matches",
+    "send_pending",
+    "sweep_due_cases",
+]

@@ -1,0 +1,314 @@
+"""Registering a case, from every channel: the window, the public site, the hotline, the API."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from minsheng.cases import rules
+from minsheng.cases.actions._base import notify_requester, now as clock_now, open_stage, require_text, write_event
+from minsheng.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseKind,
+    CaseNumberSequence,
+    Category,
+    Channel,
+    EventKind,
+    QuestionType,
+    RequestType,
+    State,
+)
+from minsheng.core.errors import ActionError, NotAllowed
+from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
+from minsheng.core.uploads import check_upload
+from minsheng.org.models import Department, Region, RegionLevel, User
+
+MAX_DESCRIPTION = 4000
+MAX_ATTACHMENTS = 6
+QUERY_CODE_DIGITS = 8
+
+
+@dataclass
+class Intake:
+    """What a resident or enterprise brings, as typed at any channel."""
+
+    region: Region
+    kind: CaseKind
+    category: Category
+    channel: str
+    requester_name: str
+    requester_phone: str
+    description: str
+    title: str = ""
+    request_type: str = ""
+    wants: str = ""
+    requester_id_number: str = ""
+    requester_email: str = ""
+    enterprise_name: str = ""
+    enterprise_uscc: str = ""
+    address: str = ""
+    latitude: Decimal | float | str | None = None
+    longitude: Decimal | float | str | None = None
+    answers: dict = field(default_factory=dict)
+    applied_for: str = ""
+    applied_on: date | None = None
+    applied_where: str = ""
+    stuck_departments: list[Department] = field(default_factory=list)
+    visits: int | None = None
+    linked_case_number: str = ""
+    outside_reference: str = ""
+    proposed_department: Department | None = None
+    files: list[UploadedFile] = field(default_factory=list)
+
+
+def hash_query_code(number: str, code: str) -> str:
+    return salted_hmac("minsheng.cases.query-code", f"{number}:{code}", algorithm="sha256").hexdigest()
+
+
+def query_code_matches(case: Case, code: str) -> bool:
+    return constant_time_compare(case.query_code_hash, hash_query_code(case.number, (code or "").strip()))
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(QUERY_CODE_DIGITS))
+
+
+def _next_number(region: Region, year: int) -> str:
+    """湖口-2026-000123: readable, unique per region and year. One row per region and year
+    holds the counter; the UPDATE takes its row lock only until this transaction ends."""
+    updated = CaseNumberSequence.objects.filter(region=region, year=year).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(region=region, year=year, last=1)
+        except IntegrityError:  # another intake created the row first
+            CaseNumberSequence.objects.filter(region=region, year=year).update(last=F("last") + 1)
+    last = CaseNumberSequence.objects.filter(region=region, year=year).values_list("last", flat=True).get()
+    return f"{region.short_name}-{year}-{last:06d}"
+
+
+def _clean_answers(category: Category, answers: dict) -> dict:
+    cleaned = {}
+    for question in category.questions.all():
+        value = answers.get(question.code)
+        empty = value in (None, "", [])
+        if empty:
+            if question.required:
+                raise ActionError(f"请回答“{question.label}”。", field=f"answer_{question.code}")
+            continue
+        keys = {str(option.get("key")) for option in question.values}
+        if question.datatype == QuestionType.MULTI:
+            values = value if isinstance(value, list) else [value]
+            bad = [str(v) for v in values if str(v) not in keys]
+            if bad:
+                raise ActionError(f"“{question.label}”没有“{bad[0]}”这个选项。", field=f"answer_{question.code}")
+            cleaned[question.code] = [str(v) for v in values]
+        elif question.datatype == QuestionType.SINGLE:
+            if isinstance(value, list) or str(value) not in keys:
+                raise ActionError(f"“{question.label}”没有“{value}”这个选项。", field=f"answer_{question.code}")
+            cleaned[question.code] = str(value)
+        elif question.datatype == QuestionType.NUMBER:
+            try:
+                cleaned[question.code] = str(Decimal(str(value)))
+            except InvalidOperation:
+                raise ActionError(f"“{question.label}”应为数字。", field=f"answer_{question.code}") from None
+        elif question.datatype == QuestionType.DATETIME:
+            try:
+                cleaned[question.code] = datetime.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                raise ActionError(
+                    f"“{question.label}”应为日期时间，如2026-11-26T09:30。", field=f"answer_{question.code}"
+                ) from None
+        else:
+            text = str(value).strip()
+            if len(text) > 1000:
+                raise ActionError(f"“{question.label}”不能超过1000字。", field=f"answer_{question.code}")
+            cleaned[question.code] = text
+    return cleaned
+
+
+def _coordinate(value, field: str, label: str, low: int, high: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise ActionError(f"{label}应为数字。", field=field) from None
+    if not low <= number <= high:
+        raise ActionError(f"{label}应在{low}到{high}之间。", field=field)
+    return number
+
+
+def _validate(intake: Intake) -> dict:
+    """Every field checked before anything is written; the first problem is raised, naming its field."""
+    values = {}
+    kind, category = intake.kind, intake.category
+    if category.children.exists():
+        raise ActionError("请选择具体的事项分类。", field="category")
+    if not category.is_active:
+        raise ActionError(f"事项分类“{category.name}”已停用。", field="category")
+    if intake.channel not in Channel.values:
+        raise ActionError("未知的受理渠道。", field="channel")
+    values["requester_name"] = require_text(intake.requester_name, "requester_name", "诉求人姓名", max_length=30)
+    try:
+        values["requester_phone"] = normalize_mobile(intake.requester_phone)
+    except ValidationError as error:
+        raise ActionError(error.messages[0], field="requester_phone") from None
+    values["requester_id_number"] = ""
+    if (intake.requester_id_number or "").strip():
+        try:
+            values["requester_id_number"] = normalize_resident_id(intake.requester_id_number)
+        except ValidationError as error:
+            raise ActionError(error.messages[0], field="requester_id_number") from None
+    values["enterprise_uscc"] = ""
+    if kind.requires_uscc or (intake.enterprise_uscc or "").strip():
+        if not (intake.enterprise_uscc or "").strip():
+            raise ActionError("企业诉求须填写统一社会信用代码。", field="enterprise_uscc")
+        try:
+            values["enterprise_uscc"] = normalize_uscc(intake.enterprise_uscc)
+        except ValidationError as error:
+            raise ActionError(error.messages[0], field="enterprise_uscc") from None
+        values["enterprise_name"] = require_text(intake.enterprise_name, "enterprise_name", "企业名称", max_length=100)
+    else:
+        values["enterprise_name"] = (intake.enterprise_name or "").strip()[:100]
+    description = require_text(intake.description, "description", "诉求内容", max_length=MAX_DESCRIPTION)
+    values["description"] = description
+    title = (intake.title or "").strip()
+    if len(title) > 100:
+        raise ActionError("标题不能超过100字。", field="title")
+    values["title"] = title or description.splitlines()[0][:40]
+    if intake.request_type and intake.request_type not in RequestType.values:
+        raise ActionError("诉求性质应为投诉、求助、建议或咨询。", field="request_type")
+    values["request_type"] = intake.request_type or ""
+    values["wants"] = (intake.wants or "").strip()[:2000]
+    email = (intake.requester_email or "").strip()
+    if email:
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ActionError("电子邮箱格式不正确。", field="requester_email") from None
+    values["requester_email"] = email
+    values["address"] = (intake.address or "").strip()[:200]
+    values["latitude"] = _coordinate(intake.latitude, "latitude", "纬度", -90, 90)
+    values["longitude"] = _coordinate(intake.longitude, "longitude", "经度", -180, 180)
+    values["answers"] = _clean_answers(category, intake.answers or {})
+
+    values["applied_for"] = (intake.applied_for or "").strip()[:200]
+    values["applied_where"] = (intake.applied_where or "").strip()[:200]
+    values["applied_on"] = intake.applied_on
+    values["outside_reference"] = (intake.outside_reference or "").strip()[:60]
+    values["visits"] = intake.visits
+    if kind.is_stuck_matter:
+        if not values["applied_for"]:
+            raise ActionError("请填写原来申请办理的事项。", field="applied_for")
+        if not intake.stuck_departments and not values["applied_where"]:
+            raise ActionError("请选择卡在哪个部门，或填写原办理地点。", field="stuck_departments")
+        if intake.visits is None:
+            raise ActionError("请填写跑了几次。", field="visits")
+    if intake.visits is not None and not 0 <= intake.visits <= 99:
+        raise ActionError("跑了几次应为0到99之间的整数。", field="visits")
+    if intake.applied_on and intake.applied_on > clock_now().date():
+        raise ActionError("原申请日期不能晚于今天。", field="applied_on")
+    values["linked_case"] = None
+    if intake.linked_case_number.strip():
+        linked = Case.objects.filter(number=intake.linked_case_number.strip()).first()
+        if linked is None:
+            raise ActionError(f"没有编号为“{intake.linked_case_number.strip()}”的办件。", field="linked_case_number")
+        values["linked_case"] = linked
+    if intake.proposed_department and not intake.region.contains(intake.proposed_department.region) and not (
+        intake.proposed_department.region.level == RegionLevel.CITY
+    ):
+        raise ActionError("建议承办部门不在受理地区范围内。", field="proposed_department")
+    if len(intake.files) > MAX_ATTACHMENTS:
+        raise ActionError(f"附件最多{MAX_ATTACHMENTS}个。", field="files")
+    values["kinds"] = [check_upload(upload, field="files", label="附件") for upload in intake.files]
+    return values
+
+
+def do_register_case(
+    intake: Intake, *, actor: User | None, submission_token: str | None = None
+) -> tuple[Case, str | None]:
+    """Register a case and start its clock. Returns the case and its query code (None when the
+    same submission token already made this case: a form sent twice creates one case)."""
+    if submission_token:
+        existing = Case.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing, None
+    if actor is not None and not rules.can_register(actor, intake.region):
+        raise NotAllowed("只有本地区的窗口受理员或督办员可以登记诉求。")
+    values = _validate(intake)
+    file_kinds = values.pop("kinds")
+    try:
+        with transaction.atomic():
+            return _create(intake, values, file_kinds, actor=actor, submission_token=submission_token)
+    except IntegrityError:
+        if submission_token:
+            existing = Case.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                return existing, None
+        raise
+
+
+def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, submission_token: str | None):
+    moment = clock_now()
+    number = _next_number(intake.region, timezone.localtime(moment).year)
+    code = new_query_code()
+    case = Case(
+        number=number,
+        region=intake.region,
+        kind=intake.kind,
+        category=intake.category,
+        channel=intake.channel,
+        query_code_hash=hash_query_code(number, code),
+        submission_token=submission_token or None,
+        registered_by=actor,
+        registered_at_department=actor.department if actor is not None else None,
+        proposed_department=intake.proposed_department,
+        created_at=moment,
+        updated_at=moment,
+        **values,
+    )
+    open_stage(case, State.REGISTERED, moment)
+    case.save()
+    if intake.stuck_departments:
+        case.stuck_departments.set(intake.stuck_departments)
+    channel = Channel(intake.channel).label
+    event = write_event(
+        case,
+        EventKind.REGISTERED,
+        actor=actor,
+        old_state="",
+        now=moment,
+        note=f"{channel}登记。",
+        public_note=f"您的诉求已通过{channel}登记，编号{number}。",
+        is_public=True,
+        data={"channel": intake.channel, "linked_case": values["linked_case"].number if values["linked_case"] else ""},
+    )
+    for upload, kind in zip(intake.files, file_kinds, strict=True):
+        CaseAttachment.objects.create(
+            case=case,
+            event=event,
+            file=upload,
+            original_name=(upload.name or "")[:200],
+            content_type=kind.content_type,
+            size=upload.size,
+            is_public=False,
+        )
+    notify_requester(
+        case,
+        event,
+        subject="诉求已登记",
+        body=f"【九江民生】您的诉求已登记，编号{number}，查询码{code}。请凭编号和查询码查询办理进度。",
+        now=moment,
+    )
+    return case, code

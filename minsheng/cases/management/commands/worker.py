@@ -1,0 +1,60 @@
+"""`python -m minsheng worker`: sweep due work until stopped (SIGTERM or Ctrl-C ends it after
+the current batch), or once with --once for cron and tests.
+
+Each round: warnings and escalations up the ladder, callback invitations and archiving,
+then the notification outbox. Several workers may run at once: each claims rows with
+SKIP LOCKED, so no case is escalated and no message sent twice."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+
+from minsheng.cases.actions import send_pending, sweep_due_cases
+
+
+class Command(BaseCommand):
+    help = "处理到期工作：临期预警、逾期督办、回访邀请、通知发送。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="处理一轮后退出")
+        parser.add_argument("--interval", type=float, default=10.0, help="两轮之间的秒数，默认10")
+        parser.add_argument("--batch", type=int, default=200, help="每批处理条数，默认200")
+
+    def handle(self, *args, **options):
+        self.stopping = False
+        if not options["once"]:
+            signal.signal(signal.SIGTERM, self._stop)
+            signal.signal(signal.SIGINT, self._stop)
+        while True:
+            cases, messages = self.round(options["batch"])
+            if options["once"]:
+                self.stdout.write(f"处理到期办件{cases}件，发送通知{messages}条。")
+                return
+            if cases or messages:
+                self.stdout.write(f"处理到期办件{cases}件，发送通知{messages}条。")
+            # Sleep in short steps so SIGTERM is honoured promptly.
+            waited = 0.0
+            while not self.stopping and waited < options["interval"] and not (cases == options["batch"]):
+                time.sleep(0.2)
+                waited += 0.2
+            if self.stopping:
+                self.stdout.write("收到停止信号，已退出。")
+                return
+
+    def round(self, batch: int) -> tuple[int, int]:
+        cases = messages = 0
+        while True:
+            done = sweep_due_cases(limit=batch)
+            cases += done
+            if done < batch or self.stopping:
+                break
+        while True:
+            sent = send_pending(limit=batch)
+            messages += sent
+            if sent < batch or self.stopping:
+                break
+        return cases, messages
+
+    def _stop(self, signum, frame):
+        self.stopping = True

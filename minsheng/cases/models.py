@@ -1,0 +1,484 @@
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from minsheng.core.identity import mask_name, mask_phone, mask_resident_id
+from minsheng.core.models import BaseEvent
+from minsheng.org.models import Department, Region
+
+
+class CaseKind(models.Model):
+    """办不成事反映, 一般诉求, 企业诉求, and later application kinds; each with its time limits."""
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    name = models.CharField("名称", max_length=30)
+    description = models.CharField("说明", max_length=200, blank=True)
+    accept_days = models.PositiveSmallIntegerField("受理时限（工作日）", default=1, validators=[MinValueValidator(1)])
+    sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", default=1, validators=[MinValueValidator(1)])
+    handle_days = models.PositiveSmallIntegerField("办理时限（工作日）", default=10, validators=[MinValueValidator(1)])
+    callback_days = models.PositiveSmallIntegerField("回访时限（工作日）", default=3, validators=[MinValueValidator(1)])
+    warn_share = models.DecimalField(
+        "预警比例",
+        max_digits=3,
+        decimal_places=2,
+        default=0.3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="剩余时间少于本阶段时限的这一比例时黄色预警，如0.3。",
+    )
+    requires_uscc = models.BooleanField("须填统一社会信用代码", default=False)
+    is_stuck_matter = models.BooleanField("办不成事反映", default=False, help_text="需登记原办理事项、卡在哪个部门、跑了几次。")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "诉求类型"
+        verbose_name_plural = "诉求类型"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """The service catalogue: a tree of matters, each with its default department per region,
+    optional time limits overriding its kind's, and optional extra questions."""
+
+    code = models.SlugField("服务代码", max_length=40, unique=True, help_text="对外接口（Open311 service_code）使用。")
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级分类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.CharField("说明", max_length=300, blank=True)
+    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="用逗号分隔。")
+    sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", null=True, blank=True)
+    handle_days = models.PositiveSmallIntegerField("办理时限（工作日）", null=True, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "事项分类"
+        verbose_name_plural = "事项分类"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children.exists()
+
+
+class QuestionType(models.TextChoices):
+    STRING = "string", "单行文字"
+    TEXT = "text", "多行文字"
+    NUMBER = "number", "数字"
+    DATETIME = "datetime", "日期时间"
+    SINGLE = "singlevaluelist", "单选"
+    MULTI = "multivaluelist", "多选"
+
+
+class CategoryQuestion(models.Model):
+    category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField("代码", max_length=40)
+    label = models.CharField("问题", max_length=100)
+    datatype = models.CharField("类型", max_length=20, choices=QuestionType.choices, default=QuestionType.STRING)
+    required = models.BooleanField("必填", default=False)
+    help_text = models.CharField("说明", max_length=200, blank=True)
+    values = models.JSONField(
+        "选项", default=list, blank=True, help_text='单选、多选的选项：[{"key": "1", "name": "是"}, ...]'
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "补充问题"
+        verbose_name_plural = "补充问题"
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="category_question_unique_code")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CategoryDepartment(models.Model):
+    """Which department handles a category in a region, suggested at intake."""
+
+    category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.CASCADE, related_name="routes")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, verbose_name="默认责任部门", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "默认责任部门"
+        verbose_name_plural = "默认责任部门"
+        constraints = [models.UniqueConstraint(fields=["category", "region"], name="category_department_unique_region")]
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "窗口"
+    ONLINE = "online", "网上"
+    HOTLINE = "hotline", "热线"
+    API = "api", "接口"
+
+
+class RequestType(models.TextChoices):
+    COMPLAINT = "complaint", "投诉"
+    REQUEST = "request", "求助"
+    SUGGESTION = "suggestion", "建议"
+    CONSULTATION = "consultation", "咨询"
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", "待受理"
+    ACCEPTED = "accepted", "待派单"
+    REJECTED = "rejected", "不予受理"
+    DISPATCHED = "dispatched", "待签收"
+    RETURNED = "returned", "退单待处理"
+    HANDLING = "handling", "办理中"
+    CLOSED = "closed", "已办结待回访"
+    ARCHIVED = "archived", "已归档"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+OPEN_STATES = (State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING)
+FINAL_STATES = (State.REJECTED, State.ARCHIVED, State.WITHDRAWN)
+
+
+class Result(models.TextChoices):
+    SOLVED = "solved", "已解决"
+    EXPLAINED = "explained", "已解释说明"
+    UNSOLVABLE = "unsolvable", "无法解决"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class SupervisionLevel(models.IntegerChoices):
+    """The ladder lateness climbs; each rung is told in turn."""
+
+    NONE = 0, "正常"
+    HANDLER = 1, "预警：办理人"
+    DEPARTMENT_HEAD = 2, "逾期：部门负责人"
+    OFFICE = 3, "督办：督办机构"
+    LEADER = 4, "督办：分管领导"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, now: datetime):
+        return self.open().filter(due_at__lt=now)
+
+    def at_risk(self, now: datetime):
+        return self.open().filter(warn_at__lte=now, due_at__gte=now)
+
+
+class Case(models.Model):
+    number = models.CharField("编号", max_length=30, unique=True)
+    region = models.ForeignKey(Region, verbose_name="受理地区", on_delete=models.PROTECT, related_name="cases")
+    kind = models.ForeignKey(CaseKind, verbose_name="类型", on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.PROTECT, related_name="cases")
+    request_type = models.CharField("诉求性质", max_length=20, choices=RequestType.choices, blank=True)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.REGISTERED)
+
+    title = models.CharField("标题", max_length=100)
+    description = models.TextField("诉求内容")
+    wants = models.TextField("诉求人期望", blank=True)
+    answers = models.JSONField("补充问题回答", default=dict, blank=True)
+
+    requester_name = models.CharField("诉求人", max_length=30)
+    requester_phone = models.CharField("手机号码", max_length=11)
+    requester_id_number = models.CharField("身份证号", max_length=18, blank=True)
+    requester_email = models.EmailField("电子邮箱", blank=True)
+    enterprise_name = models.CharField("企业名称", max_length=100, blank=True)
+    enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+
+    address = models.CharField("地点", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # 办不成事反映: the matter that got stuck.
+    applied_for = models.CharField("原办理事项", max_length=200, blank=True)
+    applied_on = models.DateField("原申请日期", null=True, blank=True)
+    applied_where = models.CharField("原办理地点", max_length=200, blank=True)
+    stuck_departments = models.ManyToManyField(
+        Department, verbose_name="卡在哪个部门", blank=True, related_name="stuck_cases"
+    )
+    visits = models.PositiveSmallIntegerField("跑了几次", null=True, blank=True)
+    linked_case = models.ForeignKey(
+        "self", verbose_name="关联原件", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    outside_reference = models.CharField("外部办件编号", max_length=60, blank=True)
+
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at_department = models.ForeignKey(
+        Department, verbose_name="登记单位", null=True, blank=True, on_delete=models.PROTECT, related_name="registered_cases"
+    )
+    proposed_department = models.ForeignKey(
+        Department, verbose_name="建议承办部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_department = models.ForeignKey(
+        Department, verbose_name="承办部门", null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
+    )
+    assigned_at = models.DateTimeField("派至承办部门时间", null=True, blank=True)
+    co_departments = models.ManyToManyField(Department, verbose_name="协办部门", blank=True, related_name="co_cases")
+
+    created_at = models.DateTimeField("登记时间")
+    updated_at = models.DateTimeField("更新时间")
+    # The open stage: when it began, when it is due, when it turns yellow.
+    stage_started_at = models.DateTimeField("本阶段开始", null=True, blank=True)
+    due_at = models.DateTimeField("本阶段期限", null=True, blank=True)
+    warn_at = models.DateTimeField("预警时间", null=True, blank=True)
+    supervision_level = models.PositiveSmallIntegerField(
+        "督办等级", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
+    )
+    # When the worker must next look at this case (a warning, a rung of the ladder, a callback);
+    # null when nothing is pending. Always written by the actions from the fields above.
+    next_check_at = models.DateTimeField("下次检查", null=True, blank=True)
+    extension_requested_days = models.PositiveSmallIntegerField("申请延期（工作日）", null=True, blank=True)
+
+    result = models.CharField("办理结果", max_length=12, choices=Result.choices, blank=True)
+    result_text = models.TextField("办理情况", blank=True)
+    result_basis = models.TextField("依据", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField("评价意见", blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+
+    query_code_hash = models.CharField("查询码摘要", max_length=64)
+    submission_token = models.CharField("提交令牌", max_length=64, null=True, blank=True, unique=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "诉求件"
+        verbose_name_plural = "诉求件"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The department inbox: open cases of one lead department by state, soonest due first.
+            models.Index(
+                fields=["lead_department", "state", "due_at"],
+                name="case_inbox",
+                condition=Q(state__in=["registered", "accepted", "dispatched", "returned", "handling", "closed"]),
+            ),
+            # The worker: cases with something pending, earliest first. Only pending rows are indexed,
+            # so a sweep costs what is due, not the table size.
+            models.Index(fields=["next_check_at"], name="case_due_work", condition=Q(next_check_at__isnull=False)),
+            # The supervision board and supervisors' queues: open cases of a region by due time.
+            models.Index(
+                fields=["region", "state", "due_at"],
+                name="case_region_open",
+                condition=Q(state__in=["registered", "accepted", "dispatched", "returned", "handling", "closed"]),
+            ),
+            # Search by requester phone.
+            models.Index(fields=["requester_phone"], name="case_phone"),
+            # Search by registration date and the default list order.
+            models.Index(fields=["-created_at"], name="case_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.requester_phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_resident_id(self.requester_id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.requester_name)
+
+    def deadline_colour(self, now: datetime) -> str:
+        """'red' when overdue, 'yellow' when less than the warning share is left, else 'green'."""
+        if self.due_at is None or not self.is_open:
+            return ""
+        if now > self.due_at:
+            return "red"
+        if self.warn_at is not None and now >= self.warn_at:
+            return "yellow"
+        return "green"
+
+
+class CaseNumberSequence(models.Model):
+    """The last number given out per region and year, for readable case numbers."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="case_number_sequence_unique")]
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", "登记"
+    ACCEPTED = "accepted", "受理"
+    REJECTED = "rejected", "不予受理"
+    DISPATCHED = "dispatched", "派单"
+    RETURNED = "returned", "退单"
+    RETURN_UPHELD = "return_upheld", "退单不予认可"
+    SIGNED = "signed", "签收"
+    NOTE = "note", "办理进展"
+    CONTACT = "contact", "联系诉求人"
+    EXTENSION_REQUESTED = "extension_requested", "申请延期"
+    EXTENSION_APPROVED = "extension_approved", "同意延期"
+    EXTENSION_REFUSED = "extension_refused", "不同意延期"
+    CLOSED = "closed", "办结"
+    RATED = "rated", "回访评价"
+    REOPENED = "reopened", "重办"
+    ARCHIVED = "archived", "归档"
+    WITHDRAWN = "withdrawn", "撤回"
+    WARNED = "warned", "临期预警"
+    ESCALATED = "escalated", "逾期督办"
+    SUPERVISION_ISSUED = "supervision_issued", "督办单"
+    SUPERVISION_ANSWERED = "supervision_answered", "督办单回复"
+    CALLBACK_INVITED = "callback_invited", "邀请评价"
+
+
+class CaseEvent(BaseEvent):
+    """One step of a case. The resident's timeline is these, filtered by is_public; the
+    scorecards count them, by the columns below rather than by parsing `data`."""
+
+    case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.PROTECT, related_name="events")
+    old_state = models.CharField("原状态", max_length=12, blank=True)
+    new_state = models.CharField("新状态", max_length=12, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name="相关部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public_note = models.TextField("公开说明", blank=True)
+    on_time = models.BooleanField("按时", null=True)
+    working_days = models.PositiveIntegerField("用时（工作日）", null=True)
+    outcome = models.CharField("结果", max_length=12, blank=True, help_text="办结：办理结果；回访：评价。")
+
+    class Meta(BaseEvent.Meta):
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        indexes = [
+            # The case page's timeline.
+            models.Index(fields=["case", "created_at"], name="case_event_timeline"),
+            # Scorecards: events of the counted kinds in a period, grouped by department.
+            models.Index(fields=["kind", "created_at", "department"], name="case_event_scorecard"),
+            # Open311 servicerequestupdates: public events since a time.
+            models.Index(fields=["created_at"], name="case_event_public_since", condition=Q(is_public=True)),
+        ]
+
+    @property
+    def kind_label(self) -> str:
+        return EventKind(self.kind).label if self.kind in EventKind.values else self.kind
+
+
+def attachment_path(instance: "CaseAttachment", filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, verbose_name="办理记录", on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    is_public = models.BooleanField("公开", default=False)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SupervisionNotice(models.Model):
+    """督办单: a formal notice from a supervision office, with its own response deadline."""
+
+    case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.PROTECT, related_name="supervision_notices")
+    number = models.CharField("督办单号", max_length=40, unique=True)
+    department = models.ForeignKey(Department, verbose_name="被督办部门", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督办人", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("下发时间")
+    requirement = models.TextField("督办要求")
+    response_days = models.PositiveSmallIntegerField("回复时限（工作日）")
+    response_due_at = models.DateTimeField("回复期限")
+    responded_at = models.DateTimeField("回复时间", null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回复人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField("回复内容", blank=True)
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-issued_at"]
+        indexes = [
+            models.Index(fields=["department", "response_due_at"], name="supervision_open", condition=Q(responded_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class Notification(models.Model):
+    """The outbox: written in the same transaction as the event it announces, sent by the worker."""
+
+    channel = models.CharField("渠道", max_length=10, choices=[("sms", "短信"), ("email", "邮件"), ("staff", "站内")])
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient_address = models.CharField("接收地址", max_length=200, blank=True)
+    case = models.ForeignKey(Case, verbose_name="诉求件", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(CaseEvent, verbose_name="事件", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField("标题", max_length=100)
+    body = models.TextField("内容")
+    status = models.CharField("状态", max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [
+            # The worker's outbox sweep: pending rows only, oldest attempt first.
+            models.Index(fields=["next_attempt_at"], name="notification_pending", condition=Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PersonalDataView(models.Model):
+    """Each time a staff member unmasks a requester's phone or ID number."""
+
+    case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField("字段", max_length=30)
+    viewed_at = models.DateTimeField("查看时间")
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-viewed_at"]

@@ -1,0 +1,212 @@
+"""Reads shared by the workbench pages, the API and the reports."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from minsheng.cases import rules
+from minsheng.cases.models import OPEN_STATES, Case, CaseEvent, State, SupervisionNotice
+from minsheng.core.errors import NotFound
+from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
+from minsheng.org.models import Role, User
+
+CASE_LIST_RELATED = ("kind", "category", "region", "lead_department")
+
+
+def access_case(user: User, pk: int) -> Case:
+    """The case, if the user may see it; otherwise NotFound, the same as for no such case."""
+    case = Case.objects.select_related(*CASE_LIST_RELATED, "category__parent", "registered_at_department", "linked_case").filter(pk=pk).first()
+    if case is None or not rules.can_view(user, case):
+        raise NotFound("没有找到这个办件，或您无权查看。")
+    return case
+
+
+def visible_cases(user: User) -> QuerySet:
+    """Every case the user may see: oversight roles their whole jurisdiction, other staff
+    what their department leads, co-operates on or registered."""
+    if not is_staff_member(user):
+        return Case.objects.none()
+    if oversees(user):
+        return Case.objects.filter(in_jurisdiction_q(user))
+    department = user.department_id
+    return Case.objects.filter(
+        Q(lead_department_id=department) | Q(registered_at_department_id=department) | Q(co_departments__id=department)
+    ).distinct()
+
+
+def is_under_supervision(case: Case) -> bool:
+    """督办中: an open 办不成事 complaint points at this case."""
+    return case.complaints.filter(state__in=OPEN_STATES).exists()
+
+
+def public_timeline(case: Case) -> QuerySet:
+    return case.events.filter(is_public=True).select_related("department").order_by("created_at", "id")
+
+
+def staff_timeline(case: Case) -> QuerySet:
+    return case.events.select_related("actor", "department").prefetch_related("attachments").order_by("created_at", "id")
+
+
+# --- inbox ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    count: int
+
+
+def _department_tabs(user: User, now: datetime) -> dict[str, QuerySet]:
+    mine = Case.objects.filter(lead_department_id=user.department_id)
+    return {
+        "to_sign": mine.filter(state=State.DISPATCHED),
+        "handling": mine.filter(state=State.HANDLING),
+        "due_soon": mine.filter(state__in=[State.DISPATCHED, State.HANDLING], warn_at__lte=now, due_at__gte=now),
+        "overdue": mine.filter(state__in=[State.DISPATCHED, State.HANDLING], due_at__lt=now),
+        "extension": mine.filter(state=State.HANDLING, extension_requested_days__isnull=False),
+    }
+
+
+def _supervisor_tabs(user: User, now: datetime) -> dict[str, QuerySet]:
+    area = Case.objects.filter(in_jurisdiction_q(user))
+    return {
+        "to_accept": area.filter(state=State.REGISTERED),
+        "to_dispatch": area.filter(state=State.ACCEPTED),
+        "returned": area.filter(state=State.RETURNED),
+        "extension_requests": area.filter(state=State.HANDLING, extension_requested_days__isnull=False),
+        "callbacks": area.filter(state=State.CLOSED),
+        "overdue_all": area.filter(state__in=OPEN_STATES, due_at__lt=now),
+    }
+
+
+def _clerk_tabs(user: User, now: datetime) -> dict[str, QuerySet]:
+    registered = Case.objects.filter(registered_at_department_id=user.department_id)
+    today_start = timezone.make_aware(datetime.combine(timezone.localtime(now).date(), time.min))
+    return {
+        "registered_today": registered.filter(created_at__gte=today_start),
+        "registered_open": registered.filter(state__in=OPEN_STATES),
+    }
+
+
+TAB_LABELS = {
+    "to_sign": "待签收",
+    "handling": "办理中",
+    "due_soon": "即将到期",
+    "overdue": "已逾期",
+    "extension": "延期申请中",
+    "to_accept": "待受理",
+    "to_dispatch": "待派单",
+    "returned": "退单待处理",
+    "extension_requests": "延期待审批",
+    "callbacks": "待回访",
+    "overdue_all": "辖区逾期",
+    "registered_today": "今日登记",
+    "registered_open": "本窗口在办",
+}
+
+
+def inbox_tabs(user: User, now: datetime) -> dict[str, QuerySet]:
+    """The user's queues, by role; each a queryset soonest-due first."""
+    tabs: dict[str, QuerySet] = {}
+    if user.has_role(Role.HANDLER, Role.DEPARTMENT_HEAD):
+        tabs |= _department_tabs(user, now)
+    if user.has_role(Role.SUPERVISOR):
+        tabs |= _supervisor_tabs(user, now)
+    if user.has_role(Role.WINDOW_CLERK):
+        tabs |= _clerk_tabs(user, now)
+    return {key: queryset.select_related(*CASE_LIST_RELATED).order_by("due_at", "id") for key, queryset in tabs.items()}
+
+
+def tab_counts(tabs: dict[str, QuerySet]) -> list[Tab]:
+    return [Tab(key, TAB_LABELS[key], queryset.order_by().count()) for key, queryset in tabs.items()]
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def search_cases(
+    user: User,
+    *,
+    text: str = "",
+    number: str = "",
+    phone: str = "",
+    category: int | None = None,
+    department: int | None = None,
+    state: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet:
+    cases = visible_cases(user)
+    if number:
+        cases = cases.filter(number__icontains=number.strip())
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        cases = cases.filter(requester_phone=digits) if len(digits) == 11 else cases.filter(requester_phone__endswith=digits)
+    if text:
+        cases = cases.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(address__icontains=text))
+    if category:
+        cases = cases.filter(Q(category_id=category) | Q(category__parent_id=category))
+    if department:
+        cases = cases.filter(lead_department_id=department)
+    if state in State.values:
+        cases = cases.filter(state=state)
+    if date_from:
+        cases = cases.filter(created_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
+    if date_to:
+        cases = cases.filter(created_at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)))
+    return cases.select_related(*CASE_LIST_RELATED).order_by("-created_at", "-id")
+
+
+# --- supervision board ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    department_id: int | None
+    department: str
+    region: str
+    overdue: int
+    at_risk: int
+
+
+def supervision_board(user: User, now: datetime, *, region_code: str = "", department: int | None = None):
+    """Overdue and at-risk open cases in the user's jurisdiction, by department, worst first;
+    and the cases themselves, highest rung of the ladder and longest overdue first."""
+    cases = Case.objects.filter(in_jurisdiction_q(user), state__in=OPEN_STATES, warn_at__lte=now)
+    if region_code:
+        cases = cases.filter(region__code__startswith=region_code)
+    if department:
+        cases = cases.filter(lead_department_id=department)
+    rows = (
+        cases.values("lead_department_id", "lead_department__name", "region__name")
+        .annotate(overdue=Count("id", filter=Q(due_at__lt=now)), at_risk=Count("id", filter=Q(due_at__gte=now)))
+        .order_by("-overdue", "-at_risk", "lead_department__name")
+    )
+    board = [
+        BoardRow(
+            row["lead_department_id"],
+            row["lead_department__name"] or "（待派单）",
+            row["region__name"],
+            row["overdue"],
+            row["at_risk"],
+        )
+        for row in rows
+    ]
+    listed = cases.select_related(*CASE_LIST_RELATED).order_by("-supervision_level", "due_at")
+    return board, listed
+
+
+def open_notices(user: User):
+    return (
+        SupervisionNotice.objects.filter(responded_at__isnull=True)
+        .filter(Q(department_id=user.department_id) | Q(case__in=visible_cases(user)) if oversees(user) else Q(department_id=user.department_id))
+        .select_related("case", "department")
+        .order_by("response_due_at")
+    )
+
+
+def last_public_event(case: Case) -> CaseEvent | None:
+    return case.events.filter(is_public=True).order_by("-created_at", "-id").first()

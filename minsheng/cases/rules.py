@@ -1,0 +1,58 @@
+"""Who may see and do what with a case. Actions enforce these; pages use them to show only
+what the user may do."""
+
+from minsheng.cases.models import Case
+from minsheng.org.access import in_jurisdiction, is_staff_member, oversees
+from minsheng.org.models import Region, Role, User
+
+HANDLING_ROLES = (Role.HANDLER, Role.DEPARTMENT_HEAD)
+
+
+def can_register(user: User, region: Region) -> bool:
+    """Window clerks and supervisors (12345 operators among them) register cases in their area."""
+    return (
+        is_staff_member(user)
+        and user.has_role(Role.WINDOW_CLERK, Role.SUPERVISOR)
+        and in_jurisdiction(user, region)
+    )
+
+
+def can_supervise(user: User, case: Case) -> bool:
+    """Accept, dispatch, rule on returns and extensions, call back, issue 督办单."""
+    return is_staff_member(user) and user.has_role(Role.SUPERVISOR) and in_jurisdiction(user, case.region)
+
+
+def can_handle(user: User, case: Case) -> bool:
+    """Sign, return, note, ask for time, close: the lead department's handlers and head."""
+    return (
+        is_staff_member(user)
+        and case.lead_department_id is not None
+        and user.department_id == case.lead_department_id
+        and user.has_role(*HANDLING_ROLES)
+    )
+
+
+def is_co_department(user: User, case: Case) -> bool:
+    return is_staff_member(user) and case.co_departments.filter(pk=user.department_id).exists()
+
+
+def can_view(user: User, case: Case) -> bool:
+    if not is_staff_member(user):
+        return False
+    if oversees(user) and in_jurisdiction(user, case.region):
+        return True
+    if user.department_id in (case.lead_department_id, case.registered_at_department_id):
+        return True
+    return is_co_department(user, case)
+
+
+def can_see_personal_data(user: User, case: Case) -> bool:
+    """The staff handling the person's matter: the lead department, the supervisors who
+    dispatch and call back, and the window that registered it."""
+    if can_handle(user, case) or can_supervise(user, case):
+        return True
+    return (
+        is_staff_member(user)
+        and user.has_role(Role.WINDOW_CLERK)
+        and user.department_id == case.registered_at_department_id
+    )

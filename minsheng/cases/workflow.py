@@ -1,0 +1,118 @@
+"""The case workflow in one table: every action, the states it starts from, the state it
+leads to, and who may take it. Actions check against this table; pages list from it the
+buttons a user may press now; a test checks every state has its row."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from minsheng.cases.models import Case, State, SupervisionLevel
+from minsheng.org import workdays
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the case stays in its state
+    who: str  # "supervisor", "handler", "requester", "system"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("accept", "受理", (State.REGISTERED,), State.ACCEPTED, "supervisor"),
+        Transition("reject", "不予受理", (State.REGISTERED,), State.REJECTED, "supervisor"),
+        Transition("dispatch", "派单", (State.ACCEPTED, State.RETURNED), State.DISPATCHED, "supervisor"),
+        Transition("uphold_dispatch", "退单不予认可", (State.RETURNED,), State.DISPATCHED, "supervisor"),
+        Transition("return", "退单", (State.DISPATCHED,), State.RETURNED, "handler"),
+        Transition("sign", "签收", (State.DISPATCHED,), State.HANDLING, "handler"),
+        Transition("note", "办理进展", (State.HANDLING,), None, "handler"),
+        Transition("contact", "联系诉求人", (State.HANDLING,), None, "handler"),
+        Transition("request_extension", "申请延期", (State.HANDLING,), None, "handler"),
+        Transition("decide_extension", "审批延期", (State.HANDLING,), None, "supervisor"),
+        Transition("close", "办结", (State.HANDLING,), State.CLOSED, "handler"),
+        Transition("rate", "回访评价", (State.CLOSED,), State.ARCHIVED, "supervisor"),  # 不满意 leads to 重办 instead
+        Transition("archive", "归档", (State.CLOSED,), State.ARCHIVED, "system"),
+        Transition(
+            "withdraw",
+            "撤回",
+            (State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING),
+            State.WITHDRAWN,
+            "requester",
+        ),
+        Transition(
+            "supervise",
+            "下发督办单",
+            (State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING),
+            None,
+            "supervisor",
+        ),
+    ]
+}
+
+# What may happen next in each state; final states end here.
+STATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    state: tuple(name for name, t in TRANSITIONS.items() if state in t.sources) for state in State.values
+}
+
+
+def stage_days(case: Case, state: str) -> int | None:
+    """The working days the stage entered in `state` may take; None when nothing is timed."""
+    kind, category = case.kind, case.category
+    if state in (State.REGISTERED, State.ACCEPTED, State.RETURNED):
+        return kind.accept_days
+    if state == State.DISPATCHED:
+        return category.sign_days or kind.sign_days
+    if state == State.HANDLING:
+        return category.handle_days or kind.handle_days
+    if state == State.CLOSED:
+        return kind.callback_days
+    return None
+
+
+def warn_time(started: datetime, days: int, share) -> datetime:
+    """The yellow zone is the last ceil(days * share) working days, at least one."""
+    yellow_days = min(days, max(1, math.ceil(days * float(share))))
+    start_day = timezone.localtime(started).date()
+    if days - yellow_days <= 0:
+        return workdays.end_of_working_day(start_day)
+    return workdays.end_of_working_day(workdays.add_working_days(start_day, days - yellow_days))
+
+
+def rung_time(case: Case, rung: int) -> datetime | None:
+    """When rung `rung` of the ladder is reached for the current stage."""
+    if case.due_at is None:
+        return None
+    if rung == SupervisionLevel.HANDLER:
+        return case.warn_at
+    if rung == SupervisionLevel.DEPARTMENT_HEAD:
+        return case.due_at
+    due_day = timezone.localtime(case.due_at).date()  # the midnight after the due day
+    if rung == SupervisionLevel.OFFICE:
+        return workdays.end_of_working_day(workdays.add_working_days(due_day, 0))
+    if rung == SupervisionLevel.LEADER:
+        return workdays.end_of_working_day(workdays.add_working_days(due_day, 1))
+    return None
+
+
+def working_time_left(case: Case, now: datetime) -> tuple[int, bool] | None:
+    """(working days, overdue?): days left including today, or days overdue; None if untimed."""
+    if case.due_at is None or case.state not in (
+        State.REGISTERED,
+        State.ACCEPTED,
+        State.DISPATCHED,
+        State.RETURNED,
+        State.HANDLING,
+        State.CLOSED,
+    ):
+        return None
+    today = timezone.localtime(now).date()
+    last_day = date.fromordinal(timezone.localtime(case.due_at).date().toordinal() - 1)
+    if now <= case.due_at:
+        left = workdays.working_days_between(today, last_day) + (1 if workdays.is_working_day(today) else 0)
+        return left, False
+    return max(1, workdays.working_days_between(last_day, today)), True
