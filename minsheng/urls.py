@@ -20,6 +20,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", board, name="board"),
     path("pledges/", include("minsheng.pledges.urls")),
+    path("cases/", include("minsheng.cases.urls")),
     path("staff/", staff_home, name="staff-home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

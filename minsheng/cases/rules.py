@@ -56,3 +56,32 @@ def can_see_personal_data(user: User, case: Case) -> bool:
         and user.has_role(Role.WINDOW_CLERK)
         and user.department_id == case.registered_at_department_id
     )
+
+
+def available_actions(user: User, case: Case, now) -> list[str]:
+    """Exactly the transitions this user may take on this case now, in the table's order."""
+    from minsheng.cases.models import State
+    from minsheng.cases.workflow import STATE_TRANSITIONS, TRANSITIONS
+
+    supervise, handle = can_supervise(user, case), can_handle(user, case)
+    allowed = []
+    for name in STATE_TRANSITIONS[case.state]:
+        who = TRANSITIONS[name].who
+        if who == "supervisor" and not supervise:
+            continue
+        if who == "handler" and not handle:
+            continue
+        if who == "system":
+            continue
+        if who == "requester" and not (supervise or can_register(user, case.region)):
+            continue
+        if name == "request_extension" and (case.extension_requested_days or case.due_at is None or now > case.due_at):
+            continue
+        if name == "decide_extension" and not case.extension_requested_days:
+            continue
+        if name == "supervise" and case.lead_department_id is None:
+            continue
+        allowed.append(name)
+    if case.state == State.HANDLING and not handle and is_co_department(user, case):
+        allowed.append("co_note")
+    return allowed

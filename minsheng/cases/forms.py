@@ -1,0 +1,213 @@
+import uuid
+
+from django import forms
+
+from minsheng.cases.actions import CONTACT_METHODS
+from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
+from minsheng.core.forms import MultipleFileField
+from minsheng.core.uploads import EVIDENCE_EXTENSIONS
+from minsheng.org.models import Department
+
+
+def required(label: str) -> dict:
+    return {"required": f"请填写{label}。"}
+
+
+def chosen(label: str) -> dict:
+    return {"required": f"请选择{label}。", "invalid_choice": f"请从列表中选择{label}。"}
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return str(category)
+
+
+def leaf_categories():
+    return Category.objects.filter(is_active=True, children__isnull=True).select_related("parent").order_by(
+        "parent__order", "parent__code", "order", "code"
+    )
+
+
+class IntakeFields(forms.Form):
+    """The fields every channel asks; the action checks them again and has the last word."""
+
+    kind = forms.ModelChoiceField(label="诉求类型", queryset=CaseKind.objects.all(), empty_label=None,
+                                  widget=forms.RadioSelect, error_messages=chosen("诉求类型"))
+    category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), error_messages=chosen("事项分类"))
+    requester_name = forms.CharField(label="姓名", max_length=30, error_messages=required("姓名"))
+    requester_phone = forms.CharField(label="手机号码", max_length=20, error_messages=required("手机号码"),
+                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    requester_id_number = forms.CharField(label="身份证号", max_length=18, required=False,
+                                          help_text="选填；仅承办人员可查看完整号码。")
+    enterprise_name = forms.CharField(label="企业名称", max_length=100, required=False)
+    enterprise_uscc = forms.CharField(label="统一社会信用代码", max_length=18, required=False, help_text="企业诉求必填。")
+    title = forms.CharField(label="标题", max_length=100, required=False, help_text="一句话概括；不填则取诉求内容第一句。")
+    description = forms.CharField(label="诉求内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                                  error_messages={**required("诉求内容"), "max_length": "诉求内容不能超过4000字。"})
+    wants = forms.CharField(label="希望如何解决", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(label="地点", max_length=200, required=False)
+    applied_for = forms.CharField(label="原来申请办理的事项", max_length=200, required=False,
+                                  help_text="办不成事反映必填，如：既有住宅加装电梯审批。")
+    applied_on = forms.DateField(label="原申请日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 error_messages={"invalid": "原申请日期格式不正确，请写成2026-09-01。"})
+    applied_where = forms.CharField(label="原办理地点", max_length=200, required=False)
+    stuck_departments = forms.ModelMultipleChoiceField(label="卡在哪个部门", queryset=Department.objects.none(), required=False,
+                                                       error_messages={"invalid_choice": "请从列表中选择部门。"})
+    visits = forms.IntegerField(label="跑了几次", min_value=0, max_value=99, required=False,
+                                error_messages={"invalid": "跑了几次应为整数。", "min_value": "跑了几次不能小于0。", "max_value": "跑了几次不能超过99。"})
+    linked_case_number = forms.CharField(label="关联原办件编号", max_length=30, required=False,
+                                         help_text="原事项在本平台办理的，填其编号。")
+    outside_reference = forms.CharField(label="外部办件编号", max_length=60, required=False)
+    files = MultipleFileField(label="材料或照片", help_text=f"选填，最多6个，每个不超过10 MB，支持{EVIDENCE_EXTENSIONS}。")
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+        self.fields["stuck_departments"].queryset = departments if departments is not None else Department.objects.none()
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
+
+
+class WindowIntakeForm(IntakeFields):
+    request_type = forms.ChoiceField(label="诉求性质", choices=[("", "—")] + RequestType.choices, required=False)
+    proposed_department = forms.ModelChoiceField(label="建议承办部门", queryset=Department.objects.none(), required=False,
+                                                 help_text="按事项分类自动带出，可修改。", error_messages=chosen("建议承办部门"))
+
+    field_order = [
+        "kind", "requester_name", "requester_phone", "requester_id_number", "applied_for", "category",
+        "stuck_departments", "visits", "description", "wants", "proposed_department", "request_type", "applied_on",
+        "applied_where", "enterprise_name", "enterprise_uscc", "title", "address", "linked_case_number",
+        "outside_reference", "files",
+    ]
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, departments=departments, **kwargs)
+        self.fields["proposed_department"].queryset = departments if departments is not None else Department.objects.none()
+
+
+class PublicIntakeForm(IntakeFields):
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    field_order = [
+        "kind", "category", "title", "description", "wants", "address", "requester_name", "requester_phone",
+        "enterprise_name", "enterprise_uscc", "applied_for", "applied_on", "applied_where", "stuck_departments",
+        "visits", "files",
+    ]
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, departments=departments, **kwargs)
+        for name in ("requester_id_number", "linked_case_number", "outside_reference"):
+            del self.fields[name]
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label="编号", max_length=30, error_messages=required("编号"),
+                             widget=forms.TextInput(attrs={"placeholder": "如：湖口-2026-000123", "autocomplete": "off"}))
+    code = forms.CharField(label="查询码", max_length=12, error_messages=required("查询码"),
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("理由"))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label="说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(label="受理意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DispatchForm(forms.Form):
+    department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), error_messages=chosen("承办部门"))
+    co_departments = forms.ModelMultipleChoiceField(label="协办部门", queryset=Department.objects.none(), required=False,
+                                                    error_messages={"invalid_choice": "请从列表中选择协办部门。"})
+    note = forms.CharField(label="派单意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["co_departments"].queryset = departments
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退单理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("退单理由"))
+    legal_basis = forms.CharField(label="职责或法律依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                                  error_messages=required("职责或法律依据"))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="办理进展（内部）", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("办理进展"))
+    public_text = forms.CharField(label="告知诉求人的内容", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text="选填；填写后诉求人可在查询页看到。")
+
+
+class ContactForm(forms.Form):
+    method = forms.ChoiceField(label="联系方式", choices=list(CONTACT_METHODS.items()), error_messages=chosen("联系方式"))
+    summary = forms.CharField(label="沟通情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("沟通情况"))
+
+
+class ExtensionRequestForm(forms.Form):
+    days = forms.IntegerField(label="延期（工作日）", min_value=1, max_value=30,
+                              error_messages={**required("延期天数"), "invalid": "延期天数应为整数。", "min_value": "延期至少1个工作日。", "max_value": "延期最多30个工作日。"})
+    reason = forms.CharField(label="延期理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("延期理由"))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审批意见", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect,
+                                 error_messages=chosen("审批意见"))
+    new_due_date = forms.DateField(label="新的期限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                   help_text="不填则按申请的工作日数顺延。", error_messages={"invalid": "新的期限格式不正确。"})
+    note = forms.CharField(label="说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    result = forms.ChoiceField(label="办理结果", choices=Result.choices, widget=forms.RadioSelect, error_messages=chosen("办理结果"))
+    text = forms.CharField(label="办理情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), error_messages=required("办理情况"))
+    basis = forms.CharField(label="依据或原因", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="已解释说明：填写政策或法律依据；无法解决：写明原因及已做的工作。")
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label="评价", choices=Rating.choices, widget=forms.RadioSelect, error_messages=chosen("评价"))
+    comment = forms.CharField(label="意见", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="不满意的，请说明原因。")
+
+
+class SuperviseForm(forms.Form):
+    requirement = forms.CharField(label="督办要求", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("督办要求"))
+    response_days = forms.IntegerField(label="回复时限（工作日）", min_value=1, max_value=20, initial=3,
+                                       error_messages={**required("回复时限"), "invalid": "回复时限应为整数。", "min_value": "回复时限至少1个工作日。", "max_value": "回复时限最多20个工作日。"})
+
+
+class AnswerNoticeForm(forms.Form):
+    response = forms.CharField(label="回复内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("回复内容"))
+
+
+class SearchForm(forms.Form):
+    number = forms.CharField(label="编号", max_length=30, required=False)
+    phone = forms.CharField(label="手机号码", max_length=20, required=False, help_text="完整号码或后四位")
+    text = forms.CharField(label="关键词", max_length=50, required=False)
+    category = forms.ModelChoiceField(label="事项分类", queryset=Category.objects.all(), required=False)
+    department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), required=False)
+    state = forms.ChoiceField(label="状态", required=False)
+    date_from = forms.DateField(label="登记日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                error_messages={"invalid": "登记日期格式不正确。"})
+    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"invalid": "登记日期格式不正确。"})
+
+    def __init__(self, *args, departments, **kwargs):
+        from minsheng.cases.models import State
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["state"].choices = [("", "全部")] + State.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "结束日期不能早于开始日期。")
+        return data

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from minsheng.cases.models import State, SupervisionLevel
+
+register = template.Library()
+
+STATE_STYLE = {
+    State.REGISTERED: "not_started",
+    State.ACCEPTED: "not_started",
+    State.DISPATCHED: "in_progress",
+    State.RETURNED: "late",
+    State.HANDLING: "in_progress",
+    State.CLOSED: "done",
+    State.ARCHIVED: "done",
+    State.REJECTED: "not_started",
+    State.WITHDRAWN: "not_started",
+}
+
+
+@register.simple_tag
+def state_badge(state: str):
+    return format_html('<span class="badge s-{}">{}</span>', STATE_STYLE.get(state, "not_started"), State(state).label)
+
+
+@register.simple_tag
+def deadline(case, colour: str, time_left):
+    """The due time with its colour and the working time left, in words."""
+    if not time_left or case.due_at is None:
+        return ""
+    days, overdue = time_left
+    if overdue:
+        words = f"已超期{days}个工作日"
+    elif days <= 1:
+        words = "今天到期"
+    else:
+        words = f"剩{days}个工作日"
+    last_day = (timezone.localtime(case.due_at) - timedelta(minutes=1)).date()
+    return format_html(
+        '<span class="deadline d-{}" title="期限：{}日24:00">{}止 · {}</span>', colour, f"{last_day:%Y-%m-%d}", f"{last_day:%m-%d}", words
+    )
+
+
+@register.simple_tag
+def ladder_badge(level: int):
+    if not level:
+        return ""
+    return format_html('<span class="badge ladder-{}">{}</span>', level, SupervisionLevel(level).label)

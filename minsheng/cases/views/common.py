@@ -1,0 +1,77 @@
+from django.db.models import Q
+
+from minsheng.cases import forms as case_forms
+from minsheng.cases.actions import Intake
+from minsheng.cases.models import Case, CategoryDepartment
+from minsheng.org.access import jurisdiction
+from minsheng.org.models import Department, Region, User
+
+
+def departments_near(region: Region):
+    """Departments that can take a case of `region`: the region's own (its county's) and the city's."""
+    county = region.county or region
+    city_prefix = county.code[:4]
+    return (
+        Department.objects.filter(Q(region__code__startswith=county.code_prefix) | Q(region__code=f"{city_prefix}00"))
+        .select_related("region")
+        .order_by("region__code", "name")
+    )
+
+
+def dispatch_departments(user: User, case: Case):
+    area = jurisdiction(user)
+    departments = departments_near(case.region)
+    if area is not None:
+        departments = departments.filter(region__code__startswith=area.code_prefix)
+    return departments
+
+
+def suggested_routes(region: Region) -> dict[int, int]:
+    """category id → the department the catalogue suggests for this region."""
+    county = region.county or region
+    return dict(CategoryDepartment.objects.filter(region=county).values_list("category_id", "department_id"))
+
+
+def intake_from_form(form: case_forms.IntakeFields, *, region: Region, channel: str) -> Intake:
+    data = form.cleaned_data
+    return Intake(
+        region=region,
+        kind=data["kind"],
+        category=data["category"],
+        channel=channel,
+        requester_name=data["requester_name"],
+        requester_phone=data["requester_phone"],
+        requester_id_number=data.get("requester_id_number", ""),
+        requester_email="",
+        enterprise_name=data.get("enterprise_name", ""),
+        enterprise_uscc=data.get("enterprise_uscc", ""),
+        title=data.get("title", ""),
+        description=data["description"],
+        wants=data.get("wants", ""),
+        request_type=data.get("request_type", ""),
+        address=data.get("address", ""),
+        applied_for=data.get("applied_for", ""),
+        applied_on=data.get("applied_on"),
+        applied_where=data.get("applied_where", ""),
+        stuck_departments=list(data.get("stuck_departments") or []),
+        visits=data.get("visits"),
+        linked_case_number=data.get("linked_case_number", ""),
+        outside_reference=data.get("outside_reference", ""),
+        proposed_department=data.get("proposed_department"),
+        answers=_answers(form.data),
+        files=data.get("files") or [],
+    )
+
+
+def _answers(data) -> dict:
+    """answer_<code> fields; a multiple choice arrives as several values under one name."""
+    answers = {}
+    for key in data:
+        if key.startswith("answer_"):
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            answers[key[len("answer_"):]] = values if len(values) > 1 else (values[0] if values else "")
+    return answers
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")

@@ -1,0 +1,133 @@
+"""Residents and enterprises without an account: submit, receive a number and query code,
+track the public timeline, rate the result, withdraw. A wrong number or code reveals nothing."""
+
+import json
+
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from minsheng.cases import actions, forms as case_forms, queries
+from minsheng.cases.actions import query_code_matches
+from minsheng.cases.models import Case, Channel, State
+from minsheng.cases.views.common import client_ip, departments_near
+from minsheng.cases.views.common import intake_from_form
+from minsheng.cases.views.window import _questions_json
+from minsheng.cases.workflow import working_time_left
+from minsheng.core import clock
+from minsheng.core.errors import ActionError
+from minsheng.core.forms import apply_action_error
+from minsheng.org.models import Region, RegionLevel
+
+SUBMITTED_KEY = "submitted_case"
+TRACK_ATTEMPTS = 20  # per address per hour
+NOT_FOUND = "编号或查询码不正确，请核对后重新输入。"
+
+
+def _public_region(request) -> Region | None:
+    code = request.POST.get("region") or request.GET.get("region")
+    regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY])
+    return regions.filter(code=code).first() if code else None
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+    region = _public_region(request)
+    departments = departments_near(region) if region else departments_near(regions.first()) if regions.exists() else None
+    form = case_forms.PublicIntakeForm(request.POST or None, request.FILES or None, departments=departments)
+    region_error = ""
+    if form.is_bound:
+        valid = form.is_valid()
+        if region is None:
+            region_error = "请选择所在地区。"
+        elif valid and not form.cleaned_data.get("website"):
+            try:
+                case, code = actions.do_register_case(
+                    intake_from_form(form, region=region, channel=Channel.ONLINE),
+                    actor=None,
+                    submission_token=form.cleaned_data["submission_token"] or None,
+                )
+            except ActionError as error:
+                apply_action_error(form, error)
+            else:
+                if code is not None:
+                    request.session[SUBMITTED_KEY] = {"number": case.number, "code": code}
+                return redirect("cases:submitted")
+        elif valid:  # the hidden field was filled in: a bot; answer as if all went well
+            return redirect("cases:submitted")
+    return render(
+        request,
+        "cases/public_submit.html",
+        {"form": form, "regions": regions, "region": region, "region_error": region_error, "questions": _questions_json(),
+         "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False)},
+    )
+
+
+@never_cache
+def submitted(request):
+    slip = request.session.pop(SUBMITTED_KEY, None)
+    return render(request, "cases/public_submitted.html", {"slip": slip})
+
+
+def _too_many_attempts(request) -> bool:
+    key = f"cases:track:{client_ip(request)}"
+    attempts = cache.get(key, 0)
+    if attempts >= TRACK_ATTEMPTS:
+        return True
+    cache.set(key, attempts + 1, 3600)
+    return False
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = case_forms.TrackForm(request.POST or None)
+    case = None
+    error = ""
+    rate_form = case_forms.RateForm(prefix="rate")
+    if form.is_bound and form.is_valid():
+        if _too_many_attempts(request):
+            error = "查询次数过多，请一小时后再试。"
+        else:
+            found = Case.objects.select_related("kind", "category", "lead_department").filter(
+                number=form.cleaned_data["number"].strip()
+            ).first()
+            if found is not None and query_code_matches(found, form.cleaned_data["code"]):
+                case = found
+            else:
+                error = NOT_FOUND
+    if case is not None and "do" in request.POST:
+        try:
+            if request.POST["do"] == "rate":
+                rate_form = case_forms.RateForm(request.POST, prefix="rate")
+                if rate_form.is_valid():
+                    actions.do_rate_case(
+                        case, rating=rate_form.cleaned_data["rating"], comment=rate_form.cleaned_data["comment"],
+                        actor=None, by_requester=True,
+                    )
+                    rate_form = case_forms.RateForm(prefix="rate")
+            elif request.POST["do"] == "withdraw":
+                actions.do_withdraw_case(case, reason=request.POST.get("reason", ""), actor=None, by_requester=True)
+        except ActionError as problem:
+            apply_action_error(rate_form, problem) if request.POST["do"] == "rate" else None
+            error = problem.message if request.POST["do"] != "rate" else ""
+        case = Case.objects.select_related("kind", "category", "lead_department").get(pk=case.pk)
+    now = clock.now()
+    return render(
+        request,
+        "cases/track.html",
+        {
+            "form": form,
+            "case": case,
+            "error": error,
+            "timeline": queries.public_timeline(case) if case else [],
+            "rate_form": rate_form,
+            "may_rate": case is not None and case.state == State.CLOSED,
+            "may_withdraw": case is not None and case.is_open,
+            "time_left": working_time_left(case, now) if case else None,
+            "colour": case.deadline_colour(now) if case else "",
+        },
+        status=200,
+    )

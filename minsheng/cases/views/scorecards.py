@@ -1,0 +1,113 @@
+"""办件考核: department scorecards for a period, on the page and as a spreadsheet."""
+
+from urllib.parse import quote, urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from minsheng.cases import scorecards
+from minsheng.core import clock
+from minsheng.core.errors import ActionError
+from minsheng.org.access import is_staff_member
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The table's sortable columns, in page order; the first click sorts best first.
+SORT_COLUMNS = [
+    ("volume", True),
+    ("sign_rate", True),
+    ("on_time_rate", True),
+    ("solve_rate", True),
+    ("satisfaction_rate", True),
+    ("return_rate", False),
+    ("reopen_rate", False),
+    ("average_days", False),
+    ("composite", True),
+]
+
+
+def _report(request):
+    """(filters as typed, region choices, report or None, error or None) for the GET filters."""
+    user = request.user
+    filters = {key: request.GET.get(key, "").strip()[:20] for key in ("start", "end", "region", "sort")}
+    choices = scorecards.region_choices(user)
+    try:
+        period = scorecards.parse_period(filters["start"], filters["end"], today=clock.today())
+        region = scorecards.parse_region(user, filters["region"])
+    except ActionError as error:
+        return filters, choices, None, error
+    filters["start"], filters["end"] = period.start.isoformat(), period.end.isoformat()
+    filters["sort"] = scorecards.parse_sort(filters["sort"])
+    report = scorecards.build_scorecards(user, period, region=region, sort=filters["sort"])
+    return filters, choices, report, None
+
+
+def _sort_links(filters: dict) -> dict:
+    """For each sortable column: the link that sorts by it (toggling direction) and its aria-sort."""
+    current = filters.get("sort") or scorecards.DEFAULT_SORT
+    links = {}
+    for key, best_first_descending in SORT_COLUMNS:
+        first = f"-{key}" if best_first_descending else key
+        other = key if best_first_descending else f"-{key}"
+        target = other if current == first else first
+        state = "none"
+        if current.lstrip("-") == key:
+            state = "descending" if current.startswith("-") else "ascending"
+        query = {k: v for k, v in filters.items() if v and k != "sort"} | {"sort": target}
+        links[key] = {"url": f"?{urlencode(query)}", "aria_sort": state}
+    ranking = {k: v for k, v in filters.items() if v and k != "sort"}
+    links["rank"] = {
+        "url": f"?{urlencode(ranking)}" if ranking else "?",
+        "aria_sort": "ascending" if current == scorecards.DEFAULT_SORT else "none",
+    }
+    return links
+
+
+def _render(request, filters, choices, report, error, *, status=200):
+    query = {k: v for k, v in filters.items() if v}
+    groups, region_rows = [], []
+    if report is not None:
+        heading = "" if report.own_department_only else (
+            f"以下部门不参与排名：期间办件量少于{report.min_volume}件（办件量不足），或尚无可计算的指标"
+        )
+        groups = [("", report.ranked), (heading, report.unranked)]
+        region_rows = report.regions + ([report.total] if len(report.regions) > 1 else [])
+    return render(
+        request,
+        "cases/scorecards.html",
+        {
+            "filters": filters,
+            "region_choices": choices,
+            "report": report,
+            "groups": groups,
+            "region_rows": region_rows,
+            "error": error,
+            "min_volume": report.min_volume if report else scorecards.MIN_RANKED_VOLUME,
+            "sort_links": _sort_links(filters),
+            "export_query": urlencode(query),
+            "has_department": is_staff_member(request.user),
+            "city_level_label": scorecards.CITY_LEVEL_LABEL,
+        },
+        status=status,
+    )
+
+
+@login_required
+def scorecard_page(request):
+    """Supervisors, leaders and administrators: every department in their jurisdiction, ranked;
+    other staff: their own department's row."""
+    filters, choices, report, error = _report(request)
+    return _render(request, filters, choices, report, error, status=400 if error else 200)
+
+
+@login_required
+def scorecard_export(request):
+    """The same table as .xlsx; a bad filter shows the page with its message instead."""
+    filters, choices, report, error = _report(request)
+    if error is not None:
+        return _render(request, filters, choices, report, error, status=400)
+    response = HttpResponse(scorecards.scorecard_workbook(report), content_type=XLSX_CONTENT_TYPE)
+    filename = scorecards.export_filename(report.period)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

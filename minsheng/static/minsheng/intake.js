@@ -1,0 +1,50 @@
+// Intake forms: suggest the department from the category, and ask the category's extra questions.
+(function () {
+  var form = document.querySelector("form[data-intake]");
+  if (!form) return;
+  var routes = JSON.parse(form.dataset.routes || "{}");
+  var questions = JSON.parse(form.dataset.questions || "{}");
+  var answers = JSON.parse(form.dataset.answers || "{}");
+  var category = form.querySelector("[name=category]");
+  var department = form.querySelector("[name=proposed_department]");
+  var box = form.querySelector("[data-questions]");
+
+  function input(q) {
+    var name = "answer_" + q.code, value = answers[name] || [];
+    if (q.datatype === "singlevaluelist" || q.datatype === "multivaluelist") {
+      var select = document.createElement("select");
+      select.name = name; select.id = "id_" + name;
+      if (q.datatype === "multivaluelist") select.multiple = true;
+      else select.appendChild(new Option("—", ""));
+      q.values.forEach(function (option) {
+        var o = new Option(option.name, option.key);
+        o.selected = value.indexOf(String(option.key)) >= 0;
+        select.appendChild(o);
+      });
+      return select;
+    }
+    var field = document.createElement(q.datatype === "text" ? "textarea" : "input");
+    field.name = name; field.id = "id_" + name;
+    if (q.datatype === "number") { field.type = "text"; field.inputMode = "decimal"; }
+    if (q.datatype === "datetime") field.type = "datetime-local";
+    field.value = value[0] || "";
+    return field;
+  }
+
+  function update(initial) {
+    var id = category.value;
+    if (department && !initial && routes[id]) department.value = String(routes[id]);
+    if (!box) return;
+    box.innerHTML = "";
+    (questions[id] || []).forEach(function (q) {
+      var wrap = document.createElement("div"); wrap.className = "field";
+      var label = document.createElement("label");
+      label.htmlFor = "id_answer_" + q.code;
+      label.textContent = q.label + (q.required ? " *" : "");
+      wrap.appendChild(label); wrap.appendChild(input(q));
+      if (q.help) { var help = document.createElement("div"); help.className = "help"; help.textContent = q.help; wrap.appendChild(help); }
+      box.appendChild(wrap);
+    });
+  }
+  if (category) { category.addEventListener("change", function () { update(false); }); update(true); }
+})();
