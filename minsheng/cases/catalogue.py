@@ -132,5 +132,25 @@ def load_catalogue() -> None:
                     )
 
 
+def create_kinds(kind_model=CaseKind) -> None:
+    """The kinds every installation has (the migration calls this with its historical model)."""
+    for order, (code, name, description, accept, sign, handle, callback, share, uscc, stuck) in enumerate(KINDS, start=1):
+        kind_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "description": description,
+                "accept_days": accept,
+                "sign_days": sign,
+                "handle_days": handle,
+                "callback_days": callback,
+                "warn_share": share,
+                "requires_uscc": uscc,
+                "is_stuck_matter": stuck,
+                "order": order,
+            },
+        )
+
+
 def kind(code: str) -> CaseKind:
     return CaseKind.objects.get(code=code)
