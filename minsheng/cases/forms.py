@@ -33,7 +33,8 @@ class IntakeFields(forms.Form):
 
     kind = forms.ModelChoiceField(label="诉求类型", queryset=CaseKind.objects.all(), empty_label=None,
                                   widget=forms.RadioSelect, error_messages=chosen("诉求类型"))
-    category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), error_messages=chosen("事项分类"))
+    category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), empty_label="请选择",
+                                   error_messages=chosen("事项分类"))
     requester_name = forms.CharField(label="姓名", max_length=30, error_messages=required("姓名"))
     requester_phone = forms.CharField(label="手机号码", max_length=20, error_messages=required("手机号码"),
                                       widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
@@ -70,8 +71,15 @@ class IntakeFields(forms.Form):
 
 
 class WindowIntakeForm(IntakeFields):
+    # Asked of everyone at the counter; the rest sit under "more" so the usual walk-in takes a minute.
+    essential = (
+        "kind", "requester_name", "requester_phone", "applied_for", "category", "stuck_departments", "visits",
+        "description", "wants", "proposed_department",
+    )
+
     request_type = forms.ChoiceField(label="诉求性质", choices=[("", "—")] + RequestType.choices, required=False)
     proposed_department = forms.ModelChoiceField(label="建议承办部门", queryset=Department.objects.none(), required=False,
+                                                 empty_label="请选择",
                                                  help_text="按事项分类自动带出，可修改。", error_messages=chosen("建议承办部门"))
 
     field_order = [
@@ -122,7 +130,8 @@ class AcceptForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), error_messages=chosen("承办部门"))
+    department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), empty_label="请选择",
+                                        error_messages=chosen("承办部门"))
     co_departments = forms.ModelMultipleChoiceField(label="协办部门", queryset=Department.objects.none(), required=False,
                                                     error_messages={"invalid_choice": "请从列表中选择协办部门。"})
     note = forms.CharField(label="派单意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -23,6 +23,7 @@ index (kind, created_at, department) serves. Region rows are sums of department 
 """
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -173,6 +174,12 @@ def visible_departments(user: User, region: Region | None = None) -> QuerySet:
 # --- figures -------------------------------------------------------------------------------
 
 
+def round_half_up(value: Fraction, places: int = 1) -> float:
+    """四舍五入 on the exact value (no binary floating-point surprises): 78.75 -> 78.8, 6.25 -> 6.3."""
+    scale = 10**places
+    return math.floor(value * scale + Fraction(1, 2)) / scale
+
+
 @dataclass(frozen=True)
 class Rate:
     """numerator / denominator; undefined ("—") when nothing was counted."""
@@ -187,7 +194,7 @@ class Rate:
     @property
     def percent(self) -> float | None:
         """The rate in percent, one decimal, as shown on the page; None when undefined."""
-        return None if self.value is None else round(float(self.value * 100), 1)
+        return None if self.value is None else round_half_up(self.value * 100)
 
     def __str__(self) -> str:
         return "—" if self.percent is None else f"{self.percent:.1f}%"
@@ -263,7 +270,7 @@ class Score:
 
     @property
     def average_days_display(self) -> str:
-        return "—" if self.average_days is None else f"{float(self.average_days):.1f}"
+        return "—" if self.average_days is None else f"{round_half_up(self.average_days):.1f}"
 
     @property
     def composite(self) -> Fraction | None:
@@ -277,7 +284,7 @@ class Score:
 
     @property
     def composite_display(self) -> str:
-        return "—" if self.composite is None else f"{float(self.composite * 100):.1f}"
+        return "—" if self.composite is None else f"{round_half_up(self.composite * 100):.1f}"
 
     def add(self, other: "Score") -> None:
         for name in self.COUNTS:
@@ -367,11 +374,11 @@ def rank_scores(scores: list[Score], min_volume: int | None = None) -> tuple[lis
         else:
             score.unranked_reason = ""
             ranked.append(score)
-    ranked.sort(key=lambda s: (-s.composite, -s.volume, s.name))
+    ranked.sort(key=lambda s: (-s.composite, -s.volume, s.region_code, s.name))
     for position, score in enumerate(ranked, start=1):
         previous = ranked[position - 2] if position > 1 else None
         score.rank = previous.rank if previous is not None and previous.composite == score.composite else position
-    unranked.sort(key=lambda s: (-s.volume, s.name))
+    unranked.sort(key=lambda s: (-s.volume, s.region_code, s.name))
     return ranked, unranked
 
 
@@ -398,16 +405,16 @@ def parse_sort(text: str | None) -> str:
 
 
 def sort_scores(scores: list[Score], sort: str) -> list[Score]:
-    """Order rows by a column of SORTS ('-' first for descending), undefined values last,
-    then by name so the order is stable."""
+    """Order rows by a column of SORTS ('-' first for descending), undefined values last;
+    ties by region, then name."""
     key = sort.lstrip("-")
     descending = sort.startswith("-")
     getter = SORTS[key][1]
     defined = [s for s in scores if getter(s) is not None]
     undefined = [s for s in scores if getter(s) is None]
-    defined.sort(key=lambda s: s.name)
-    defined.sort(key=getter, reverse=descending)
-    undefined.sort(key=lambda s: s.name)
+    defined.sort(key=lambda s: (s.region_code, s.name))
+    defined.sort(key=getter, reverse=descending)  # stable: ties keep region, name order
+    undefined.sort(key=lambda s: (s.region_code, s.name))
     return defined + undefined
 
 
@@ -422,6 +429,7 @@ class ScorecardReport:
     total: Score
     sort: str = DEFAULT_SORT
     own_department_only: bool = False  # staff who see only their own department's row
+    scope: str = ""  # whose departments, in words: "湖口县全部部门", "市本级", "湖口县住建局"
 
     @property
     def rows(self) -> list[Score]:
@@ -432,6 +440,7 @@ class ScorecardReport:
             "start": self.period.start.isoformat(),
             "end": self.period.end.isoformat(),
             "region": self.region.code if self.region else None,
+            "scope": self.scope,
             "min_ranked_volume": self.min_volume,
             "sort": self.sort,
             "ranked": [score.as_dict() for score in self.ranked],
@@ -490,6 +499,13 @@ def build_scorecards(
         ranked, unranked = rank_scores(scores, min_volume)
     if sort != DEFAULT_SORT:
         ranked, unranked = sort_scores(ranked, sort), sort_scores(unranked, sort)
+    if own_department_only:
+        scope = str(user.department)
+    elif region is not None:
+        scope = CITY_LEVEL_LABEL if region.level == RegionLevel.CITY else f"{region.name}全部部门"
+    else:
+        area = jurisdiction(user)
+        scope = f"{area.name}全部部门" if area is not None else ""
     total = Score(name="合计")
     for score in scores:
         total.add(score)
@@ -503,6 +519,7 @@ def build_scorecards(
         total=total,
         sort=sort,
         own_department_only=own_department_only,
+        scope=scope,
     )
 
 
@@ -520,8 +537,8 @@ EXPORT_COLUMNS = [
     ("满意率", 10, lambda s: s.satisfaction_rate, "0.0%"),
     ("退单率", 10, lambda s: s.return_rate, "0.0%"),
     ("重办率", 10, lambda s: s.reopen_rate, "0.0%"),
-    ("平均办结用时（工作日）", 14, lambda s: s.average_days, "0.0"),
-    ("综合得分", 10, lambda s: None if s.composite is None else round(float(s.composite * 100), 1), "0.0"),
+    ("平均办结用时（工作日）", 14, lambda s: None if s.average_days is None else round_half_up(s.average_days), "0.0"),
+    ("综合得分", 10, lambda s: None if s.composite is None else round_half_up(s.composite * 100), "0.0"),
     ("签收数", 8, lambda s: s.signed, "0"),
     ("办结数", 8, lambda s: s.closed, "0"),
     ("回访数", 8, lambda s: s.callbacks, "0"),
@@ -531,12 +548,10 @@ EXPORT_COLUMNS = [
 
 
 def _cell_value(value):
-    """Rates as fractions of 1 rounded like the page (shown as percent); undefined as "—"."""
+    """Rates as fractions of 1, rounded as the page shows them (formatted as percent);
+    undefined figures as "—"."""
     if isinstance(value, Rate):
-        value = value.value
-        return "—" if value is None else round(float(value), 3)
-    if isinstance(value, Fraction):
-        return round(float(value), 3)
+        return "—" if value.percent is None else round(value.percent / 100, 4)
     if value is None:
         return "—"
     return value
@@ -570,7 +585,7 @@ def scorecard_workbook(report: ScorecardReport) -> bytes:
     notes = workbook.create_sheet("说明")
     for row in [
         ("统计期间", report.period.label),
-        ("地区", report.region.name if report.region else "全部"),
+        ("范围", report.scope or "—"),
         ("参与排名的最低办件量", f"{report.min_volume}件"),
         ("办件量", "期间内派至该部门的件数（退单后重新派单的，也计为收件）"),
         ("签收及时率", "按时签收数 ÷ 签收数"),

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from minsheng.cases.queries import inbox_tabs, tab_counts
+from minsheng.core import clock
 from minsheng.org import workdays
 from minsheng.org.models import Role
 from minsheng.pledges.models import Status
@@ -22,10 +24,11 @@ def staff_home(request):
                 f"{year}年的法定节假日和调休安排尚未导入：截止日期落在{year}年的期限将无法计算。"
                 f"请在“工作日历”中导入国务院办公厅公布的{year}年安排（python -m minsheng import_calendar 文件）。"
             )
+    tabs = tab_counts(inbox_tabs(user, clock.now()))
     items = sorted(items_led_by(user, today), key=lambda item: (STATUS_ORDER[item.status], item.deadline))
     counts = {status: sum(1 for item in items if item.status == status) for status in Status.values}
     return render(
         request,
         "core/staff_home.html",
-        {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today},
+        {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs},
     )

@@ -87,6 +87,9 @@ PERSONAS = [
     Persona("zhoujian", "周建", "湖口县住建局", "局长", (Role.DEPARTMENT_HEAD,)),
     Persona("wumin", "吴敏", "湖口县自然资源局", "办理员", (Role.HANDLER,)),
     Persona("hukouadmin", "何管理", "湖口县政府办", "系统管理员", (Role.ADMINISTRATOR,)),
+    # The top of 湖口县's supervision ladder, and the head told when 县自然资源局 runs late.
+    Persona("wanghua", "王华", "湖口县政府办", "副县长", (Role.LEADER,)),
+    Persona("guofang", "郭芳", "湖口县自然资源局", "局长", (Role.DEPARTMENT_HEAD,)),
 ]
 
 

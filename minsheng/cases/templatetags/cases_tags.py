@@ -49,3 +49,14 @@ def ladder_badge(level: int):
     if not level:
         return ""
     return format_html('<span class="badge ladder-{}">{}</span>', level, SupervisionLevel(level).label)
+
+
+@register.filter
+def due_text(moment):
+    """A due time as people say it: the stage ends at 24:00 of its last day, not at 00:00 of the next."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    if local.hour == 0 and local.minute == 0:
+        return f"{(local - timedelta(minutes=1)):%Y年%m月%d日}24:00"
+    return f"{local:%Y年%m月%d日%H:%M}"

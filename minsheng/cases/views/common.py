@@ -1,8 +1,8 @@
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from minsheng.cases import forms as case_forms
 from minsheng.cases.actions import Intake
-from minsheng.cases.models import Case, CategoryDepartment
+from minsheng.cases.models import Case as CaseModel, CategoryDepartment
 from minsheng.org.access import jurisdiction
 from minsheng.org.models import Department, Region, User
 
@@ -11,14 +11,16 @@ def departments_near(region: Region):
     """Departments that can take a case of `region`: the region's own (its county's) and the city's."""
     county = region.county or region
     city_prefix = county.code[:4]
+    # The county's own departments first: they are the usual answer at a county window.
     return (
         Department.objects.filter(Q(region__code__startswith=county.code_prefix) | Q(region__code=f"{city_prefix}00"))
         .select_related("region")
-        .order_by("region__code", "name")
+        .annotate(is_city=Case(When(region__code=f"{city_prefix}00", then=Value(1)), default=Value(0)))
+        .order_by("is_city", "region__code", "name")
     )
 
 
-def dispatch_departments(user: User, case: Case):
+def dispatch_departments(user: User, case: CaseModel):
     area = jurisdiction(user)
     departments = departments_near(case.region)
     if area is not None:

@@ -65,7 +65,7 @@ def _sort_links(filters: dict) -> dict:
 
 
 def _render(request, filters, choices, report, error, *, status=200):
-    query = {k: v for k, v in filters.items() if v}
+    query = {k: v for k, v in filters.items() if v and not (k == "sort" and v == scorecards.DEFAULT_SORT)}
     groups, region_rows = [], []
     if report is not None:
         heading = "" if report.own_department_only else (
