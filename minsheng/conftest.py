@@ -1,6 +1,10 @@
+import os
+import shutil
+
 import pytest
 
 from minsheng.core.testing import make_personas
+from minsheng.core.tests.browser import BROWSER_ARGS, CHROMIUM
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +29,39 @@ def _fresh_caches(settings, tmp_path):
 @pytest.fixture
 def people(db):
     return make_personas()
+
+
+# --- browser journeys (make e2e): Debian's chromium through Playwright ---------------------
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup):
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt install chromium fonts-wqy-microhei")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # around it are synchronous all the same.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+

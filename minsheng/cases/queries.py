@@ -210,3 +210,10 @@ def open_notices(user: User):
 
 def last_public_event(case: Case) -> CaseEvent | None:
     return case.events.filter(is_public=True).order_by("-created_at", "-id").first()
+
+
+def recent_notifications(user: User, limit: int = 10):
+    """The user's own messages (warnings, escalations, dispatches), newest first."""
+    from minsheng.cases.models import Notification
+
+    return Notification.objects.filter(recipient_user=user).select_related("case").order_by("-created_at", "-id")[:limit]

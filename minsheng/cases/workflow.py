@@ -116,3 +116,14 @@ def working_time_left(case: Case, now: datetime) -> tuple[int, bool] | None:
         left = workdays.working_days_between(today, last_day) + (1 if workdays.is_working_day(today) else 0)
         return left, False
     return max(1, workdays.working_days_between(last_day, today)), True
+
+
+def due_words(moment: datetime | None) -> str:
+    """A due time as people say it: a stage ends at 24:00 of its last day, not 00:00 of the next."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    if local.hour == 0 and local.minute == 0:
+        last = date.fromordinal(local.date().toordinal() - 1)
+        return f"{last.year}年{last.month}月{last.day}日24:00"
+    return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"

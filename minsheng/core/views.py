@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from minsheng.cases.queries import inbox_tabs, tab_counts
+from minsheng.cases.queries import inbox_tabs, recent_notifications, tab_counts
 from minsheng.core import clock
 from minsheng.org import workdays
 from minsheng.org.models import Role
@@ -30,5 +30,6 @@ def staff_home(request):
     return render(
         request,
         "core/staff_home.html",
-        {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs},
+        {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs,
+         "notifications": recent_notifications(user)},
     )

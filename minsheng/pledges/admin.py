@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 
 from minsheng.core.errors import ActionError
 from minsheng.pledges import actions

@@ -27,7 +27,7 @@ from minsheng.cases.models import (
     State,
     SupervisionLevel,
 )
-from minsheng.cases.workflow import warn_time
+from minsheng.cases.workflow import due_words, warn_time
 from minsheng.core.errors import ActionError
 from minsheng.org import workdays
 from minsheng.org.access import in_jurisdiction
@@ -110,7 +110,7 @@ def do_dispatch_case(
     )
     notify_users(
         _handlers(department), case=case, event=event, subject=f"新派单：{case.number}",
-        body=f"{case.title}（{case.kind}），请在{timezone.localtime(case.due_at):%m月%d日%H:%M}前签收。", now=moment,
+        body=f"{case.title}（{case.kind}），请在{due_words(case.due_at)}前签收。", now=moment,
     )
     return event
 

@@ -4,7 +4,6 @@ late cases (warning, department head, supervision office, leader) plus callbacks
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from minsheng.cases.actions._base import (
     check,
@@ -22,7 +21,7 @@ from minsheng.cases.actions._base import (
     write_event,
 )
 from minsheng.cases.models import Case, EventKind, State, SupervisionLevel, SupervisionNotice
-from minsheng.cases.workflow import rung_time
+from minsheng.cases.workflow import due_words, rung_time
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.org import workdays
 from minsheng.org.models import Role, User
@@ -62,7 +61,7 @@ def do_issue_supervision_notice(case: Case, *, requirement: str, response_days: 
     )
     notify_users(
         recipients, case=case, event=event, subject=f"督办单 {notice.number}",
-        body=f"{requirement}（请于{timezone.localtime(notice.response_due_at):%Y-%m-%d %H:%M}前回复）", now=moment,
+        body=f"{requirement}（请于{due_words(notice.response_due_at)}前回复）", now=moment,
     )
     return notice
 
@@ -131,7 +130,7 @@ def process_due_case(case: Case, now: datetime) -> list[str]:
             )
             notify_users(
                 _rung_recipients(case, rung), case=case, event=event, subject=f"{title}：{case.number}",
-                body=f"{case.title}（{State(case.state).label}，期限{timezone.localtime(case.due_at):%Y-%m-%d %H:%M}）{text}",
+                body=f"{case.title}（{State(case.state).label}，期限{due_words(case.due_at)}）{text}",
                 now=now,
             )
             done.append(kind)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from minsheng.cases.models import State, SupervisionLevel
+from minsheng.cases.workflow import due_words
 
 register = template.Library()
 
@@ -53,10 +54,4 @@ def ladder_badge(level: int):
 
 @register.filter
 def due_text(moment):
-    """A due time as people say it: the stage ends at 24:00 of its last day, not at 00:00 of the next."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    if local.hour == 0 and local.minute == 0:
-        return f"{(local - timedelta(minutes=1)):%Y年%m月%d日}24:00"
-    return f"{local:%Y年%m月%d日%H:%M}"
+    return due_words(moment)

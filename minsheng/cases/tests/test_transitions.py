@@ -1,11 +1,11 @@
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from minsheng.cases import actions
-from minsheng.cases.models import Case, CaseEvent, EventKind, Rating, Result, State, SupervisionLevel
+from minsheng.cases.models import CaseEvent, EventKind, Rating, Result, State, SupervisionLevel
 from minsheng.cases.workflow import STATE_TRANSITIONS, TRANSITIONS
 from minsheng.core.errors import ActionError, Conflict, NotAllowed
 from minsheng.core.testing import case_in_state, register

@@ -1,7 +1,5 @@
 """The journeys of JOURNEYS.md walked in Debian's chromium (make e2e)."""
 
-import os
-import shutil
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,37 +8,11 @@ import time_machine
 from django.core.management import call_command
 
 from minsheng.core.testing import png_bytes
+from minsheng.core.tests.browser import log_in as browser_log_in
 from minsheng.org.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_setup):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
-    # around it are synchronous all the same.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt install chromium fonts-wqy-microhei")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -51,26 +23,8 @@ def site(live_server, settings):
         yield live_server.url
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
 def log_in(page, site, username):
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{site}/staff/")
+    browser_log_in(page, site, username, DEMO_PASSWORD)
 
 
 def test_a_resident_reads_the_board_and_an_items_timeline_on_a_phone(site, phone, tmp_path):

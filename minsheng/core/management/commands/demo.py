@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from minsheng.cases.catalogue import load_catalogue
+from minsheng.cases.demo import load_cases, summary
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
@@ -17,6 +19,8 @@ def load_demo_data() -> bool:
     with transaction.atomic():
         regions = load_org()
         load_pledges(regions)
+        load_catalogue()
+        load_cases(regions)
     return True
 
 
@@ -33,6 +37,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         if load_demo_data():
             self.stdout.write("已载入九江演示数据。")
+            self.stdout.write(summary())
         else:
             self.stdout.write("演示数据已存在，未重复载入。")
         host = options["bind"]

@@ -1,0 +1,23 @@
+"""Shared helpers for the browser journeys (fixtures: minsheng/conftest.py)."""
+
+import os
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def log_in(page, site, username, password):
+    page.context.clear_cookies()  # whoever was logged in on this page before
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}/staff/")
