@@ -65,3 +65,22 @@ def desk(browser):
     context.close()
 
 
+
+
+@pytest.fixture(autouse=True)
+def _fresh_case_numbers(request, django_db_blocker):
+    """A transactional test commits, and PostgreSQL sequences outlive the flush that follows:
+    drop the case-number sequences so the next test's numbers start at 1 again."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')

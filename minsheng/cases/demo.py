@@ -675,6 +675,7 @@ class Replay:
         self.last = datetime(2000, 1, 1, tzinfo=SHANGHAI)
         self.steps = 0
         self.sweeps = 0
+        self.next_due = self.first_due()
 
     def add(self, life: Life, value=None) -> None:
         try:
@@ -704,19 +705,33 @@ class Replay:
                 life.close()
                 continue
             self.steps += 1
+            self.noticed(result)
             self.add(life, result)
         self.sweep(self.worker_until)
 
+    @staticmethod
+    def first_due() -> datetime | None:
+        return Case.objects.filter(next_check_at__isnull=False).aggregate(first=Min("next_check_at"))["first"]
+
+    def noticed(self, result) -> None:
+        """An action plans the next check of its own case only: keep the earliest in view."""
+        case = result[0] if isinstance(result, tuple) else getattr(result, "case", None)
+        due = getattr(case, "next_check_at", None)
+        if due is not None and (self.next_due is None or due < self.next_due):
+            self.next_due = due
+
     def sweep(self, moment: datetime) -> None:
-        """What the worker would have done up to `moment` (never past `worker_until`)."""
+        """What the worker would have done up to `moment` (never past `worker_until`), each
+        piece of work at the moment it fell due."""
         limit = min(moment, self.worker_until)
-        while True:
-            first = Case.objects.filter(next_check_at__isnull=False).aggregate(first=Min("next_check_at"))["first"]
-            if first is None or first > limit:
+        while self.next_due is not None and self.next_due <= limit:
+            self.next_due = self.first_due()  # the case that was first may have moved on
+            if self.next_due is None or self.next_due > limit:
                 return
-            with clock.fixed(first):
-                actions.sweep_due_cases(limit=1000, now=first)
+            with clock.fixed(self.next_due):
+                actions.sweep_due_cases(limit=1000, now=self.next_due)
             self.sweeps += 1
+            self.next_due = self.first_due()
 
 
 @dataclass

@@ -199,6 +199,7 @@ class Case(models.Model):
     enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
 
     address = models.CharField("地点", max_length=200, blank=True)
+    address_id = models.CharField("地址编码", max_length=60, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
@@ -251,6 +252,14 @@ class Case(models.Model):
     rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField("评价意见", blank=True)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+
+    # Filed by another system (Open311): its own references, kept so it can find the case again.
+    api_client = models.ForeignKey(
+        "org.ApiClient", verbose_name="来源系统", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    account_id = models.CharField("来源系统用户编号", max_length=60, blank=True)
+    device_id = models.CharField("设备编号", max_length=100, blank=True)
+    media_url = models.URLField("图片链接", max_length=500, blank=True)
 
     query_code_hash = models.CharField("查询码摘要", max_length=64)
     submission_token = models.CharField("提交令牌", max_length=64, null=True, blank=True, unique=True)

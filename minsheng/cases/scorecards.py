@@ -360,7 +360,7 @@ def _region_of(department: Department) -> Region:
 def rank_scores(scores: list[Score], min_volume: int | None = None) -> tuple[list[Score], list[Score]]:
     """Set `rank` on departments with enough volume and a composite (equal composites share a
     rank: 1, 2, 2, 4); the others get their `unranked_reason`. Returns (ranked, unranked),
-    the ranked best first, the unranked by volume then name."""
+    the ranked best first, the unranked by volume, then region and name."""
     min_volume = MIN_RANKED_VOLUME if min_volume is None else min_volume
     ranked, unranked = [], []
     for score in scores:

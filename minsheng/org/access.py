@@ -44,3 +44,31 @@ def in_jurisdiction_q(user: User, field: str = "region") -> Q:
     if area is None:
         return Q(pk__in=[])
     return Q(**{f"{field}__code__startswith": area.code_prefix})
+
+
+def digest(secret: str) -> str:
+    import hashlib
+
+    return hashlib.sha256((secret or "").encode()).hexdigest()
+
+
+def api_client_for(key: str):
+    """The active client system a key belongs to, or None."""
+    from minsheng.org.models import ApiClient
+
+    if not key:
+        return None
+    return ApiClient.objects.select_related("region").filter(key_hash=digest(key), is_active=True).first()
+
+
+def user_for_token(secret: str):
+    from minsheng.org.models import AccessToken
+
+    if not secret:
+        return None
+    token = (
+        AccessToken.objects.select_related("user__department__region")
+        .filter(key_hash=digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

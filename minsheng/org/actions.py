@@ -109,3 +109,69 @@ def do_set_roles(user: User, roles: set[str], *, actor: User | None) -> None:
         actor=actor,
         data={"old": sorted(old), "new": sorted(roles)},
     )
+
+
+# --- keys for other systems and staff tokens ---------------------------------------------------
+
+def _new_secret() -> tuple[str, str, str]:
+    import hashlib
+    import secrets
+
+    secret = secrets.token_urlsafe(32)
+    return secret, secret[:8], hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_api_client(
+    name: str, *, region, channel: str = "api", requests_per_minute: int = 600, actor: User | None
+):
+    """Returns (client, key). The key is never stored, only its digest: show it once."""
+    from minsheng.org.models import ApiClient
+
+    _check_administrator(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("请填写系统名称。", field="name")
+    if channel not in dict(ApiClient.CHANNELS):
+        raise ActionError(f"渠道应为{'、'.join(dict(ApiClient.CHANNELS))}之一。", field="channel")
+    if requests_per_minute < 1:
+        raise ActionError("每分钟请求上限至少为1。", field="requests_per_minute")
+    key, prefix, digest = _new_secret()
+    client = ApiClient.objects.create(
+        name=name[:60], key_prefix=prefix, key_hash=digest, channel=channel, region=region,
+        requests_per_minute=requests_per_minute,
+    )
+    OrgEvent.objects.create(
+        kind="api_client_created", subject=str(client), actor=actor,
+        data={"region": region.code, "channel": channel, "requests_per_minute": requests_per_minute},
+    )
+    return client, key
+
+
+@transaction.atomic
+def do_revoke_api_client(client, *, actor: User | None) -> None:
+    from django.utils import timezone
+
+    from minsheng.org.models import ApiClient
+
+    _check_administrator(actor)
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked_at is not None:
+        return
+    client.is_active = False
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["is_active", "revoked_at"])
+    OrgEvent.objects.create(kind="api_client_revoked", subject=str(client), actor=actor)
+
+
+@transaction.atomic
+def do_create_access_token(user: User, name: str, *, actor: User | None):
+    """Returns (token row, secret). Staff create their own; administrators anyone's."""
+    from minsheng.org.models import AccessToken
+
+    if actor is not None and actor.pk != user.pk:
+        _check_administrator(actor)
+    key, prefix, digest = _new_secret()
+    token = AccessToken.objects.create(user=user, name=(name or "接口访问")[:60], key_prefix=prefix, key_hash=digest)
+    OrgEvent.objects.create(kind="access_token_created", subject=f"{user.username}:{prefix}", actor=actor)
+    return token, key

@@ -175,3 +175,48 @@ class OrgEvent(BaseEvent):
     class Meta(BaseEvent.Meta):
         verbose_name = "组织变更记录"
         verbose_name_plural = "组织变更记录"
+
+
+class ApiClient(models.Model):
+    """Another system (a 12345 hotline, a city app) that files requests through Open311.
+
+    The key is shown once when created; only its SHA-256 is kept (keys are 32 random bytes,
+    so a plain digest is enough). Requests it files land on its channel, in its region."""
+
+    CHANNELS = [("api", "接口"), ("hotline", "热线"), ("online", "网上")]
+
+    name = models.CharField("系统名称", max_length=60)
+    key_prefix = models.CharField("密钥前缀", max_length=8, db_index=True, editable=False)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
+    channel = models.CharField("渠道", max_length=10, choices=CHANNELS, default="api")
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
+    requests_per_minute = models.PositiveIntegerField("每分钟请求上限", default=600)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "接口密钥"
+        verbose_name_plural = "接口密钥"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.key_prefix}…）"
+
+
+class AccessToken(models.Model):
+    """A staff member's token for the JSON API (scripts, the hotline's agent desktop)."""
+
+    user = models.ForeignKey(User, verbose_name="工作人员", on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField("用途", max_length=60)
+    key_prefix = models.CharField("前缀", max_length=8, db_index=True, editable=False)
+    key_hash = models.CharField("摘要", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "访问令牌"
+        verbose_name_plural = "访问令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

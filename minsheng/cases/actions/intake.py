@@ -1,5 +1,6 @@
 """Registering a case, from every channel: the window, the public site, the hotline, the API."""
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,6 +68,11 @@ class Intake:
     outside_reference: str = ""
     proposed_department: Department | None = None
     files: list[UploadedFile] = field(default_factory=list)
+    address_id: str = ""
+    account_id: str = ""
+    device_id: str = ""
+    media_url: str = ""
+    api_client: object | None = None
 
 
 def hash_query_code(number: str, code: str) -> str:
@@ -82,8 +88,15 @@ def new_query_code() -> str:
 
 
 def _next_number(region: Region, year: int) -> str:
-    """湖口-2026-000123: readable, unique per region and year. One row per region and year
-    holds the counter; the UPDATE takes its row lock only until this transaction ends."""
+    """湖口-2026-000123: readable and unique per region and year.
+
+    On PostgreSQL each region and year has its own SEQUENCE: nextval() takes no row lock, so
+    concurrent intakes in one county never queue behind each other (a rolled-back intake
+    leaves a gap, which is harmless). Elsewhere a counter row serves, its lock held until commit."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"{region.short_name}-{year}-{_sequence_value(region, year):06d}"
     updated = CaseNumberSequence.objects.filter(region=region, year=year).update(last=F("last") + 1)
     if not updated:
         try:
@@ -93,6 +106,30 @@ def _next_number(region: Region, year: int) -> str:
             CaseNumberSequence.objects.filter(region=region, year=year).update(last=F("last") + 1)
     last = CaseNumberSequence.objects.filter(region=region, year=year).values_list("last", flat=True).get()
     return f"{region.short_name}-{year}-{last:06d}"
+
+
+def _sequence_value(region: Region, year: int) -> int:
+    from django.db import DatabaseError, connection
+
+    name = f"case_number_{re.sub(r'[^0-9A-Za-z]', '', region.code)}_{year}"
+    for _attempt in range(3):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(%s)", [name])
+                return cursor.fetchone()[0]
+        except DatabaseError:
+            pass  # no such sequence yet
+        # First case of this region and year: start after any number already given.
+        prefix = f"{region.short_name}-{year}-"
+        last = Case.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        counter = CaseNumberSequence.objects.filter(region=region, year=year).values_list("last", flat=True).first() or 0
+        start = max(int(last.rsplit("-", 1)[1]) if last else 0, counter) + 1
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START {int(start)}')
+        except DatabaseError:
+            pass  # another intake created it at the same moment
+    raise ActionError("暂时无法生成办件编号，请稍后重试。")
 
 
 def _clean_answers(category: Category, answers: dict) -> dict:
@@ -199,6 +236,20 @@ def _validate(intake: Intake) -> dict:
             raise ActionError("电子邮箱格式不正确。", field="requester_email") from None
     values["requester_email"] = email
     values["address"] = (intake.address or "").strip()[:200]
+    values["address_id"] = (intake.address_id or "").strip()[:60]
+    values["account_id"] = (intake.account_id or "").strip()[:60]
+    values["device_id"] = (intake.device_id or "").strip()[:100]
+    media_url = (intake.media_url or "").strip()
+    if media_url:
+        from django.core.validators import URLValidator
+
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            raise ActionError("图片链接应为http或https网址。", field="media_url") from None
+        if len(media_url) > 500:
+            raise ActionError("图片链接不能超过500个字符。", field="media_url")
+    values["media_url"] = media_url
     values["latitude"] = _coordinate(intake.latitude, "latitude", "纬度", -90, 90)
     values["longitude"] = _coordinate(intake.longitude, "longitude", "经度", -180, 180)
     values["answers"] = _clean_answers(category, intake.answers or {})
@@ -274,6 +325,7 @@ def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, sub
         registered_by=actor,
         registered_at_department=actor.department if actor is not None else None,
         proposed_department=intake.proposed_department,
+        api_client=intake.api_client,
         created_at=moment,
         updated_at=moment,
         **values,

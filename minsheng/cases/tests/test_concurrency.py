@@ -113,3 +113,14 @@ def test_two_workers_never_escalate_or_send_the_same_thing_twice(people):
     pending = Notification.objects.filter(status=NotificationStatus.PENDING).count()
     assert pending == 0
     assert len(sent) == len(set(sent)) == Notification.objects.count()
+
+
+def test_intakes_at_the_same_moment_in_one_county_get_distinct_numbers_without_waiting(people):
+    from minsheng.core.testing import register
+
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=True):
+        register(people)  # the county's first case of the year creates its number sequence
+        results = run_together(*[lambda: register(people)[0].number for _ in range(6)])
+    assert [kind for kind, _ in results] == ["ok"] * 6
+    numbers = sorted(value for _, value in results)
+    assert numbers == [f"湖口-2026-{n:06d}" for n in range(2, 8)]

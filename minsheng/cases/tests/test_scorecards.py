@@ -271,6 +271,9 @@ def test_a_city_supervisor_sees_every_county_and_can_narrow_to_one(people, novem
 
     response = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY | {"region": people.xunyang.code})
     assert [s.name for s in response.context["report"].rows] == ["浔阳区住建局"]
+    response = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY | {"region": people.city.code})
+    assert response.context["report"].rows == []  # 市本级: the city's own departments, none of which had a case
+    assert "范围：市本级" in response.content.decode()
 
 
 def test_other_staff_see_only_their_own_departments_row(people, november, client):
