@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "minsheng.org",
     "minsheng.pledges",
     "minsheng.cases",
+    "minsheng.open311",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", board, name="board"),
     path("pledges/", include("minsheng.pledges.urls")),
     path("cases/", include("minsheng.cases.urls")),
+    path("open311/v2/", include("minsheng.open311.urls")),
     path("staff/", staff_home, name="staff-home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

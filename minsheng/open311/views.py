@@ -1,0 +1,371 @@
+"""GeoReport v2 endpoints. Each parses the spec's parameters, calls the case engine's queries
+or its intake action, and renders the spec's documents; errors are a list of {code, description}
+with 400 for bad input, 403 for a missing or wrong api_key, 404 for an unknown request or service."""
+
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from minsheng.cases.actions import Intake, do_register_case
+from minsheng.cases.catalogue import GENERAL
+from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
+from minsheng.core import clock
+from minsheng.core.errors import ActionError
+from minsheng.open311 import translate
+from minsheng.open311.formats import error, respond
+from minsheng.org.access import api_client_for
+from minsheng.org.models import Region, RegionLevel
+
+FORMATS = ("json", "xml")
+MAX_SPAN = timedelta(days=90)
+MAX_ROWS = 1000
+MAX_DESCRIPTION = 4000
+CACHE_SECONDS = 60
+OPEN = [State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING]
+CLOSED = [State.CLOSED, State.ARCHIVED, State.REJECTED, State.WITHDRAWN]
+# Engine field → the spec's parameter, so an error names what the client sent.
+PARAMETERS = {
+    "requester_phone": "phone",
+    "requester_name": "last_name",
+    "requester_email": "email",
+    "description": "description",
+    "latitude": "lat",
+    "longitude": "long",
+    "media_url": "media_url",
+    "category": "service_code",
+    "address_id": "address_id",
+}
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, description: str, headers: dict | None = None):
+        self.status, self.description, self.headers = status, description, headers
+
+
+def _memo(key: str, compute):
+    """Per-process memo for the catalogue and the jurisdictions: they change a few times a year."""
+    entry = _MEMO.get(key)
+    if entry is None or time.monotonic() - entry[0] > CACHE_SECONDS:
+        entry = _MEMO[key] = (time.monotonic(), compute())
+    return entry[1]
+
+
+_MEMO: dict = {}
+
+
+def clear_memo() -> None:
+    _MEMO.clear()
+
+
+def _jurisdictions() -> dict[str, Region]:
+    return _memo(
+        "jurisdictions",
+        lambda: {r.code: r for r in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")},
+    )
+
+
+def _services() -> dict[str, tuple[Category, bool]]:
+    def load():
+        leaves = (
+            Category.objects.filter(is_active=True, children__isnull=True)
+            .select_related("parent")
+            .prefetch_related("questions")
+            .order_by("parent__order", "parent__code", "order", "code")
+        )
+        return {c.code: (c, bool(c.questions.all())) for c in leaves}
+
+    return _memo("services", load)
+
+
+def _general_kind() -> CaseKind:
+    return _memo("kind", lambda: CaseKind.objects.get(code=GENERAL))
+
+
+def _jurisdiction(params) -> Region:
+    """Optional while the server serves one jurisdiction, required and checked when it serves several."""
+    regions = _jurisdictions()
+    code = (params.get("jurisdiction_id") or "").strip()
+    if not code:
+        if len(regions) == 1:
+            return next(iter(regions.values()))
+        raise BadRequest(400, f"jurisdiction_id：本服务覆盖{len(regions)}个辖区，请提供jurisdiction_id（行政区划代码，如360429）。")
+    region = regions.get(code)
+    if region is None:
+        raise BadRequest(400, f"jurisdiction_id：没有代码为“{code[:20]}”的辖区。")
+    return region
+
+
+def _format(fmt: str) -> str:
+    return fmt if fmt in FORMATS else "json"
+
+
+def _guard(view):
+    def wrapped(request, *args, fmt: str, **kwargs):
+        if fmt not in FORMATS:
+            return error("json", 404, f"不支持的格式“{fmt[:10]}”，请使用.json或.xml。")
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except BadRequest as problem:
+            return error(fmt, problem.status, problem.description, headers=problem.headers)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@require_GET
+@_guard
+def discovery(request, fmt: str):
+    base = request.build_absolute_uri("/open311/v2/")
+    payload = {
+        "changeset": "2026-11-26T00:00:00+08:00",
+        "contact": getattr(settings, "MINSHENG_OPEN311_CONTACT", "九江市12345政务服务便民热线 · 0792-12345"),
+        "key_service": "api_key由市数据管理局为接入系统发放：python -m minsheng apikey create 系统名称",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-26T00:00:00+08:00",
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    return respond("discovery", payload, fmt)
+
+
+@require_GET
+@_guard
+def services(request, fmt: str):
+    _jurisdiction(request.GET)
+    items = [translate.service(category, has_questions) for category, has_questions in _services().values()]
+    return respond("services", items, fmt)
+
+
+@require_GET
+@_guard
+def service_definition(request, service_code: str, fmt: str):
+    _jurisdiction(request.GET)
+    found = _services().get(service_code)
+    if found is None:
+        raise BadRequest(404, f"service_code：没有代码为“{service_code[:40]}”的服务。")
+    return respond("service_definition", translate.definition(found[0]), fmt)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@_guard
+def requests_(request, fmt: str):
+    if request.method == "POST":
+        return _create(request, fmt)
+    return _list(request, fmt)
+
+
+def _client(request):
+    key = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    if not key:
+        raise BadRequest(403, "api_key：缺少api_key。请向市数据管理局申请接入密钥。")
+    client = _memo(f"key:{key}", lambda: api_client_for(key) or False)
+    if not client:
+        raise BadRequest(403, "api_key：密钥无效或已被吊销。")
+    window = int(time.time() // 60)
+    counter = f"open311:rate:{client.pk}:{window}"
+    cache.add(counter, 0, 120)
+    try:
+        used = cache.incr(counter)
+    except ValueError:  # the counter expired between add and incr
+        cache.set(counter, 1, 120)
+        used = 1
+    if used > client.requests_per_minute:
+        retry = 60 - int(time.time()) % 60
+        raise BadRequest(429, f"api_key：超过每分钟{client.requests_per_minute}次的请求上限，请{retry}秒后重试。", {"Retry-After": str(retry)})
+    return client
+
+
+def _attributes(params) -> dict:
+    """attribute[code]=value and attribute[code][]=value (lists)."""
+    answers: dict = {}
+    for name in params:
+        if not name.startswith("attribute[") or "]" not in name:
+            continue
+        code = name[len("attribute["):name.index("]")]
+        if name.endswith("[]"):
+            answers[code] = params.getlist(name)
+        else:
+            answers[code] = params.get(name)
+    return answers
+
+
+def _create(request, fmt: str):
+    params = request.POST
+    client = _client(request)
+    region = _jurisdiction(params)
+    if not client.region.contains(region):
+        raise BadRequest(403, f"api_key：该密钥只能向{client.region.name}及其下辖区提交诉求。")
+    code = (params.get("service_code") or "").strip()
+    if not code:
+        raise BadRequest(400, "service_code：必填，请先调用services获取服务代码。")
+    found = _services().get(code)
+    if found is None:
+        raise BadRequest(404, f"service_code：没有代码为“{code[:40]}”的服务。")
+    category = found[0]
+    lat, long_, address, address_id = (params.get(k, "").strip() for k in ("lat", "long", "address_string", "address_id"))
+    if not ((lat and long_) or address or address_id):
+        raise BadRequest(400, "lat/long：请提供位置：lat和long，或address_string，或address_id，至少一项。")
+    description = params.get("description", "")
+    if len(description) > MAX_DESCRIPTION:
+        raise BadRequest(400, f"description：不能超过{MAX_DESCRIPTION}个字符（收到{len(description)}个）。")
+    if not params.get("phone", "").strip():
+        raise BadRequest(400, "phone：请提供诉求人的手机号码，以便承办部门联系和回访。")
+    name = f"{params.get('last_name', '').strip()}{params.get('first_name', '').strip()}" or "未留姓名"
+    intake = Intake(
+        region=region,
+        kind=_general_kind(),
+        category=category,
+        channel=client.channel if client.channel in Channel.values else Channel.API,
+        requester_name=name[:30],
+        requester_phone=params.get("phone", ""),
+        requester_email=params.get("email", ""),
+        description=description.strip() or f"{category.name}{('：' + address) if address else ''}",
+        address=address,
+        address_id=address_id,
+        latitude=lat or None,
+        longitude=long_ or None,
+        answers=_attributes(params),
+        account_id=params.get("account_id", ""),
+        device_id=params.get("device_id", ""),
+        media_url=params.get("media_url", ""),
+        api_client=client,
+    )
+    try:
+        case, _code = do_register_case(intake, actor=None)
+    except ActionError as problem:
+        field = problem.field or ""
+        if field.startswith("answer_"):
+            parameter = f"attribute[{field[len('answer_'):]}]"
+        else:
+            parameter = PARAMETERS.get(field, field or "request")
+        raise BadRequest(400, f"{parameter}：{problem.message}") from None
+    return respond(
+        "service_requests",
+        [{"service_request_id": case.number, "service_notice": translate.notice(case), "account_id": case.account_id or None}],
+        fmt,
+    )
+
+
+def _moment(params, name: str) -> datetime | None:
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    moment = parse_datetime(text.replace(" ", "+")) if "T" in text else None
+    if moment is None:
+        day = parse_date(text) if "T" not in text else None
+        if day is None:
+            raise BadRequest(400, f"{name}：“{text[:40]}”不是ISO 8601日期时间，应如2026-11-26T09:00:00+08:00。")
+        moment = datetime.combine(day, datetime.min.time())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _positive(params, name: str, default: int, maximum: int) -> int:
+    text = (params.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise BadRequest(400, f"{name}：应为正整数。")
+    return min(int(text), maximum)
+
+
+def _with_notes(cases):
+    latest = CaseEvent.objects.filter(case=OuterRef("pk"), is_public=True).order_by("-created_at", "-id")
+    return cases.select_related("category", "lead_department").annotate(status_notes=Subquery(latest.values("public_note")[:1]))
+
+
+def _list(request, fmt: str):
+    params = request.GET
+    region = _jurisdiction(params)
+    cases = Case.objects.filter(region__code__startswith=region.code_prefix)
+    ids = [part.strip() for part in (params.get("service_request_id") or "").split(",") if part.strip()]
+    if ids:
+        cases = cases.filter(number__in=ids[:MAX_ROWS])
+    else:
+        now = clock.now()
+        start, end = _moment(params, "start_date"), _moment(params, "end_date")
+        if start and end and end < start:
+            raise BadRequest(400, "end_date：不能早于start_date。")
+        if start is None and end is None:
+            end, start = now, now - MAX_SPAN
+        elif start is None:
+            start = end - MAX_SPAN
+        elif end is None:
+            end = start + MAX_SPAN
+        if end - start > MAX_SPAN:
+            raise BadRequest(400, "start_date/end_date：两者相差不能超过90天。")
+        cases = cases.filter(created_at__gte=start, created_at__lte=end)
+        codes = [part.strip() for part in (params.get("service_code") or "").split(",") if part.strip()]
+        if codes:
+            cases = cases.filter(category__code__in=codes)
+        status = (params.get("status") or "").strip()
+        if status:
+            wanted = set(part.strip() for part in status.split(","))
+            if not wanted <= {"open", "closed"}:
+                raise BadRequest(400, "status：应为open或closed。")
+            if wanted == {"open"}:
+                cases = cases.filter(state__in=OPEN)
+            elif wanted == {"closed"}:
+                cases = cases.filter(state__in=CLOSED)
+    page_size = _positive(params, "page_size", MAX_ROWS, MAX_ROWS)
+    page = _positive(params, "page", 1, 10**6)
+    rows = _with_notes(cases.order_by("-created_at", "-id"))[(page - 1) * page_size : page * page_size]
+    return respond("service_requests", [translate.request(case, case.status_notes) for case in rows], fmt)
+
+
+@require_GET
+@_guard
+def request_detail(request, service_request_id: str, fmt: str):
+    region = _jurisdiction(request.GET)
+    case = _with_notes(Case.objects.filter(number=service_request_id, region__code__startswith=region.code_prefix)).first()
+    if case is None:
+        raise BadRequest(404, f"service_request_id：没有编号为“{service_request_id[:40]}”的诉求。")
+    return respond("service_requests", [translate.request(case, case.status_notes)], fmt)
+
+
+@require_GET
+@_guard
+def token(request, token: str, fmt: str):
+    _jurisdiction(request.GET)
+    case = Case.objects.filter(submission_token=f"open311:{token}").only("number").first()
+    if case is None:
+        raise BadRequest(404, f"token：没有找到令牌“{token[:40]}”对应的诉求。")
+    return respond("service_requests", [{"service_request_id": case.number, "token": token}], fmt)
+
+
+@require_GET
+@_guard
+def updates(request, fmt: str):
+    """FixMyStreet's servicerequestupdates: the public updates of requests in a period."""
+    params = request.GET
+    region = _jurisdiction(params)
+    now = clock.now()
+    start, end = _moment(params, "start_date"), _moment(params, "end_date")
+    end = end or now
+    start = start or end - timedelta(days=1)
+    if end < start:
+        raise BadRequest(400, "end_date：不能早于start_date。")
+    if end - start > MAX_SPAN:
+        raise BadRequest(400, "start_date/end_date：两者相差不能超过90天。")
+    events = (
+        CaseEvent.objects.filter(
+            is_public=True, created_at__gt=start, created_at__lte=end, case__region__code__startswith=region.code_prefix
+        )
+        .select_related("case")
+        .order_by("created_at", "id")[:MAX_ROWS]
+    )
+    return respond("service_request_updates", [translate.update(event) for event in events], fmt)
