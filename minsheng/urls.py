@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from minsheng.api import api
 from minsheng.core.views import staff_home
 from minsheng.pledges.views import board
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("pledges/", include("minsheng.pledges.urls")),
     path("cases/", include("minsheng.cases.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
+    path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
