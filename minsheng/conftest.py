@@ -28,6 +28,9 @@ def _fresh_caches(settings, tmp_path):
 
 @pytest.fixture
 def people(db):
+    from minsheng.cases.catalogue import create_kinds
+
+    create_kinds()  # a transactional test's flush empties what the migrations put there
     return make_personas()
 
 

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from minsheng.cases import actions
 from minsheng.cases.models import CaseEvent, EventKind, Notification, NotificationStatus, State
 from minsheng.core.errors import Conflict
-from minsheng.core.testing import case_in_state, make_personas
+from minsheng.core.testing import case_in_state
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -40,14 +40,6 @@ def run_together(*jobs):
     for thread in threads:
         thread.join(timeout=60)
     return results
-
-
-@pytest.fixture
-def people(db):
-    from minsheng.cases.catalogue import create_kinds
-
-    create_kinds()  # a transactional test starts from a flushed database
-    return make_personas()
 
 
 def test_two_staff_signing_at_once_one_wins_the_other_is_told(people):
