@@ -87,3 +87,6 @@ def _fresh_case_numbers(request, django_db_blocker):
             cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
             for (name,) in cursor.fetchall():
                 cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+        from minsheng.cases.actions import intake
+
+        intake._known_sequences.clear()

@@ -1,4 +1,5 @@
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -65,7 +66,7 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
 
-    @property
+    @cached_property
     def is_leaf(self) -> bool:
         return not self.children.exists()
 

@@ -108,15 +108,27 @@ def _next_number(region: Region, year: int) -> str:
     return f"{region.short_name}-{year}-{last:06d}"
 
 
+_known_sequences: set[str] = set()
+
+
 def _sequence_value(region: Region, year: int) -> int:
     from django.db import DatabaseError, connection
 
     name = f"case_number_{re.sub(r'[^0-9A-Za-z]', '', region.code)}_{year}"
+    if name in _known_sequences:
+        # The common case: one round trip, no savepoint.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [name])
+            return cursor.fetchone()[0]
     for _attempt in range(3):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT nextval(%s)", [name])
-                return cursor.fetchone()[0]
+                value = cursor.fetchone()[0]
+            # Remembered only once its creation is committed, or a rollback could leave us
+            # calling a sequence that no longer exists.
+            transaction.on_commit(lambda: _known_sequences.add(name))
+            return value
         except DatabaseError:
             pass  # no such sequence yet
         # First case of this region and year: start after any number already given.
@@ -188,7 +200,7 @@ def _validate(intake: Intake) -> dict:
     """Every field checked before anything is written; the first problem is raised, naming its field."""
     values = {}
     kind, category = intake.kind, intake.category
-    if category.children.exists():
+    if not category.is_leaf:
         raise ActionError("请选择具体的事项分类。", field="category")
     if not category.is_active:
         raise ActionError(f"事项分类“{category.name}”已停用。", field="category")
