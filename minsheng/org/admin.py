@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from minsheng.core.errors import ActionError
 from minsheng.org import actions
-from minsheng.org.models import CalendarDay, CalendarYear, Department, OrgEvent, Region, Role, User
+from minsheng.org.models import ApiClient, CalendarDay, CalendarYear, Department, OrgEvent, Region, Role, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -105,3 +105,48 @@ class CalendarDayAdmin(admin.ModelAdmin):
 class OrgEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "subject", "actor", "note"]
     list_filter = ["kind"]
+
+
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ["name", "region", "channel", "requests_per_minute"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Keys are made by the action (which shows the key once) and revoked by it, never edited."""
+
+    form = ApiClientForm
+    list_display = ["name", "key_prefix", "region", "channel", "requests_per_minute", "is_active", "created_at", "revoked_at"]
+    list_filter = ["is_active", "channel", "region"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name", "region", "channel", "requests_per_minute"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            client, key = actions.do_create_api_client(
+                form.cleaned_data["name"],
+                region=form.cleaned_data["region"],
+                channel=form.cleaned_data["channel"],
+                requests_per_minute=form.cleaned_data["requests_per_minute"],
+                actor=request.user,
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+            return
+        obj.pk = client.pk
+        messages.warning(request, f"“{client.name}”的接口密钥（只显示这一次，请立即复制交给对方系统）：{key}")
+
+    @admin.action(description="吊销所选密钥")
+    def revoke(self, request, queryset):
+        for client in queryset:
+            actions.do_revoke_api_client(client, actor=request.user)
+        messages.success(request, f"已吊销{queryset.count()}个密钥。")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases keep pointing at the system that filed them
