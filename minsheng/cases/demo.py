@@ -1,5 +1,6 @@
-"""The case engine's demo data: the 湖口县 "办不成事" window since it opened in May 2021, and a
-busy last quarter across Jiujiang's departments, replayed through the real actions.
+"""The case engine's demo data: the 湖口县 "办不成事" window since it opened in May 2021, and
+the 12345 hotline's cases in the city and two districts since the first of last month (so last
+month's scorecards rank several departments), replayed through the real actions.
 
 Every case lives a life: registered, accepted, dispatched (sometimes to the wrong bureau and
 returned), signed (sometimes late), handled, perhaps given more time or a 督办单, closed with a
@@ -15,17 +16,19 @@ callbacks. A handful of scripted cases guarantee what the journeys (JOURNEYS.md 
 Deterministic: each case draws from its own `random.Random` seeded from SEED.
 """
 
+import itertools
 import logging
 import random
 from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from heapq import heappop, heappush
 from zoneinfo import ZoneInfo
 
 from django.db.models import Min
+from django.utils import timezone
 
 from minsheng.cases import actions
 from minsheng.cases.actions import Intake
@@ -50,9 +53,22 @@ LATEST_DUE = datetime(2026, 12, 21, 0, 0, tzinfo=SHANGHAI)
 # 湖口县: cases a year, busier as the window became known (2026 is scaled to the part elapsed).
 HUKOU_PER_YEAR = {2021: 40, 2022: 60, 2023: 70, 2024: 80, 2025: 92, 2026: 105}
 HUKOU_KINDS = [(STUCK, 70), (GENERAL, 20), (ENTERPRISE, 10)]
-# The city's 12345 hotline and three districts, for the last three months (the scorecards).
-OTHERS_PER_MONTH = 70
-OTHER_REGIONS = [("九江市", 45), ("浔阳区", 25), ("濂溪区", 20), ("柴桑区", 10)]
+# The city's 12345 hotline and three districts, since the first of last month (the scorecards).
+OTHERS_PER_MONTH = 75
+OTHER_REGIONS = [("九江市", 50), ("浔阳区", 30), ("濂溪区", 20)]
+# What the hotline hears most (scenario, weight): housing and city management above all, so a
+# month gives several departments enough cases to be ranked. The districts hear only those two.
+DISTRICT_SCENARIOS = [
+    ("property-fees", 6), ("night-works", 4), ("old-community", 3), ("elevator", 4),
+    ("street-vending", 5), ("garbage", 5), ("streetlight", 3), ("illegal-building", 4),
+]
+CITY_SCENARIOS = [
+    ("property-fees", 6), ("night-works", 4), ("old-community", 3), ("elevator", 4),
+    ("street-vending", 5), ("garbage", 5), ("streetlight", 3), ("illegal-building", 4),
+    ("wage-arrears", 4), ("pension-transfer", 2), ("prepaid-card", 3), ("food-safety", 3),
+    ("medical-reimbursement", 1), ("medical-question", 1), ("transfer-registration", 1),
+    ("policy-benefit", 3), ("inspections", 2), ("hiring", 1),
+]
 
 # Personas who act for their department (others act as the system, actor=None).
 HANDLERS = {"湖口县住建局": "huangxin", "湖口县自然资源局": "wumin", "市住建局": "lihong"}
@@ -180,7 +196,6 @@ class Scenario:
     unsolvable: tuple[str, str] = ("", "")
     wrong: tuple[str, str, str] | None = None  # (the department it gets mis-sent to, its reason, its basis)
     located: bool = False
-    everywhere: bool = False  # also in the city and the districts (else 湖口县 only)
     weight: int = 1
 
 
@@ -194,7 +209,7 @@ SCENARIOS = [
         "elevator", (STUCK, GENERAL), "elevator-retrofit", "住建局",
         "{community}{building}加装电梯审批{months}个月未办结",
         "我们{community}{building}共{households}户，已全部签字同意加装电梯，{months}个月前把申请材料交到"
-        "县政务服务中心住建窗口，至今没有审批结果。前后跑了{visits}次，每次都说还在审查。楼里老人多，上下楼很困难。",
+        "政务服务中心住建窗口，至今没有审批结果。前后跑了{visits}次，每次都说还在审查。楼里老人多，上下楼很困难。",
         wants="尽快出审批结果；还缺什么材料一次性告知。",
         applied_for="既有住宅加装电梯审批", applied_where="县政务服务中心住建窗口", answers=elevator_answers,
         notes=("已调阅申请档案，卡在施工图设计审查环节，已协调设计单位三个工作日内补正。",
@@ -205,8 +220,8 @@ SCENARIOS = [
         unsolvable=("楼栋与相邻建筑间距不满足消防车通道要求，现方案无法通过审查。",
                     "已告知诉求人调整电梯井位置后重新申报，设计单位同意免费修改方案。"),
         wrong=("自然资源局", "加装电梯审批由住建部门牵头，我局仅出具规划意见，已于申请时出具。",
-               "《湖口县既有住宅加装电梯工作实施方案》职责分工"),
-        everywhere=True, weight=5,
+               "《{county}既有住宅加装电梯工作实施方案》职责分工"),
+        weight=5,
     ),
     Scenario(
         "construction-permit", (STUCK, ENTERPRISE), "approval-overdue", "住建局",
@@ -219,7 +234,7 @@ SCENARIOS = [
         solved="已完成审查，施工许可证已核发并送达，今后同类事项实行容缺受理。",
         explained=("项目消防设计审查意见尚未出具，依法须先取得，已一次性告知需补的消防图纸。",
                    "《建筑工程施工许可管理办法》第四条"),
-        wrong=("政务服务中心", "施工许可审查由县住建局负责，中心窗口仅负责收件。", "《湖口县政务服务事项清单》"),
+        wrong=("政务服务中心", "施工许可审查由县住建局负责，中心窗口仅负责收件。", "《{county}政务服务事项清单》"),
         weight=3,
     ),
     Scenario(
@@ -247,7 +262,7 @@ SCENARIOS = [
         unsolvable=("该房屋为未分割的单位集资房，尚未办理首次登记，暂不能办理转移登记。",
                     "已协调原单位启动首次登记，办结后通知诉求人。"),
         wrong=("住建局", "不动产登记属自然资源部门职责，非我局职责。", "《不动产登记暂行条例》第六条"),
-        everywhere=True, weight=4,
+        weight=4,
     ),
     Scenario(
         "first-registration", (STUCK,), "property-registration", "自然资源局",
@@ -281,7 +296,7 @@ SCENARIOS = [
         applied_for="林木采伐许可证核发", applied_where="县政务服务中心林业窗口",
         solved="已现场核实采伐蓄积，采伐许可证已核发。",
         wrong=("自然资源局", "林木采伐许可由林业主管部门核发，不属于我局职责。",
-               "《中华人民共和国森林法》第五十六条；《湖口县林业局职能配置、内设机构和人员编制规定》"),
+               "《中华人民共和国森林法》第五十六条；《{county}林业局职能配置、内设机构和人员编制规定》"),
         weight=1,
     ),
     Scenario(
@@ -320,7 +335,7 @@ SCENARIOS = [
     Scenario(
         "pension-transfer", (STUCK, GENERAL), "pension", "人社局",
         "养老保险关系转移{months}个月未办好",
-        "我在浙江打工十几年，现在回湖口，{months}个月前申请把养老保险转回来，社保局说在等转出地回函，跑了{visits}次。"
+        "我在浙江打工十几年，现在回老家，{months}个月前申请把养老保险转回来，社保局说在等转出地回函，跑了{visits}次。"
         "明年就到退休年龄了。",
         wants="尽快办好转移接续，不影响退休。",
         applied_for="城镇职工基本养老保险关系转移接续", applied_where="县社保中心",
@@ -329,8 +344,8 @@ SCENARIOS = [
         explained=("转出地尚未完成基金划转，按规定须基金到账后方能办结；我局已发函催办，到账后即办。",
                    "《城镇企业职工基本养老保险关系转移接续暂行办法》"),
         wrong=("医保局", "养老保险关系转移由人社部门经办，医保关系转移另行办理，不属于我局职责。",
-               "《湖口县医疗保障局职能配置、内设机构和人员编制规定》"),
-        everywhere=True, weight=3,
+               "《{county}医疗保障局职能配置、内设机构和人员编制规定》"),
+        weight=3,
     ),
     Scenario(
         "retirement", (STUCK,), "pension", "人社局",
@@ -359,8 +374,8 @@ SCENARIOS = [
         applied_for="异地就医医疗费用手工报销", applied_where="县医保服务中心",
         solved="已完成审核，报销款已转入诉求人社保卡，并为其办理了长期异地就医备案。",
         explained=("未备案异地就医按规定报销比例下调十个百分点，已解释说明并完成报销。", "《江西省基本医疗保险异地就医管理办法》"),
-        wrong=("人社局", "医疗费用报销由医保部门经办，不属于我局职责。", "《湖口县人力资源和社会保障局职能配置、内设机构和人员编制规定》"),
-        everywhere=True, weight=3,
+        wrong=("人社局", "医疗费用报销由医保部门经办，不属于我局职责。", "《{county}人力资源和社会保障局职能配置、内设机构和人员编制规定》"),
+        weight=3,
     ),
     Scenario(
         "newborn-insurance", (STUCK,), "medical-insurance", "医保局",
@@ -378,7 +393,7 @@ SCENARIOS = [
         wants="尽快安排学位，孩子能上学。",
         applied_for="义务教育阶段转学", applied_where="县教育体育局",
         solved="已统筹安排学位，孩子已到校报到，学籍转接办结。",
-        explained=("所在片区学校学位已满，按规定统筹安排到相邻学校，并开通校车接送。", "《湖口县义务教育招生入学工作方案》"),
+        explained=("所在片区学校学位已满，按规定统筹安排到相邻学校，并开通校车接送。", "《{county}义务教育招生入学工作方案》"),
         weight=2,
     ),
     Scenario(
@@ -398,7 +413,7 @@ SCENARIOS = [
         notes=("已约谈物业公司负责人，责令暂停执行新收费标准。",),
         solved="物业公司已恢复原收费标准并公示，停运电梯已维修并通过检验。",
         explained=("物业费调整已经业主大会表决通过并在小区公示，程序合法；已督促物业公司公开收支情况。", "《物业管理条例》第四十条"),
-        located=True, everywhere=True, weight=3,
+        located=True, weight=3,
     ),
     Scenario(
         "night-works", (GENERAL,), "construction-noise", "住建局",
@@ -407,37 +422,37 @@ SCENARIOS = [
         solved="已现场检查，该工地未办理夜间施工许可，已责令停止夜间施工并立案处罚。",
         explained=("该工地因连续浇筑工艺需要已依法办理夜间施工许可并公示，已要求其采取降噪措施、尽量缩短作业时间。",
                    "《中华人民共和国噪声污染防治法》第四十三条"),
-        located=True, everywhere=True, weight=2,
+        located=True, weight=2,
     ),
     Scenario(
         "old-community", (GENERAL,), "old-community", "住建局",
         "建议将{community}纳入老旧小区改造", "{community}建于上世纪九十年代，雨污管网堵塞，下雨就积水，外墙脱落，建议纳入今年老旧小区改造计划。",
         wants="纳入改造计划。", request_type=RequestType.SUGGESTION,
         solved="已将{community}纳入明年老旧小区改造计划，先行疏通了雨污管网。",
-        explained=("该小区已列入明年改造计划，今年先行开展管网疏通和外墙排险。", "《湖口县城镇老旧小区改造实施方案》"),
-        located=True, everywhere=True, weight=2,
+        explained=("该小区已列入明年改造计划，今年先行开展管网疏通和外墙排险。", "《{county}城镇老旧小区改造实施方案》"),
+        located=True, weight=2,
     ),
     Scenario(
         "street-vending", (GENERAL,), "street-vending", "城管局",
         "{road}早市占道经营堵路", "{road}每天早上摊贩占满人行道和半幅车道，上学高峰车辆无法通行，垃圾也没人清。",
         wants="规范摊点，保持道路通畅。", request_type=RequestType.COMPLAINT,
         solved="已设置临时便民疏导点，引导摊贩入点经营，早高峰安排队员值守。",
-        wrong=("交通运输局", "占道经营属城市管理综合执法事项，不属于我局职责。", "《湖口县城市管理局职能配置、内设机构和人员编制规定》"),
-        located=True, everywhere=True, weight=3,
+        wrong=("交通运输局", "占道经营属城市管理综合执法事项，不属于我局职责。", "《{county}城市管理局职能配置、内设机构和人员编制规定》"),
+        located=True, weight=3,
     ),
     Scenario(
         "garbage", (GENERAL,), "sanitation", "城管局",
         "{community}门口垃圾好几天没人清运", "{community}门口的垃圾桶满了好几天没有清运，天热发臭，苍蝇很多。",
         wants="及时清运垃圾。", request_type=RequestType.COMPLAINT,
         solved="已当日清运并消杀，督促保洁公司调整清运频次为每日两次。",
-        located=True, everywhere=True, weight=3,
+        located=True, weight=3,
     ),
     Scenario(
         "streetlight", (GENERAL,), "streetlight", "城管局",
         "{road}路灯连续一周不亮", "{road}从{num}号往东一段路灯连续一周不亮，晚上很黑，老人孩子出行不安全。",
         wants="尽快修复路灯。", request_type=RequestType.REQUEST,
         solved="已更换损坏的电缆和灯具，路灯恢复照明。",
-        located=True, everywhere=True, weight=2,
+        located=True, weight=2,
     ),
     Scenario(
         "illegal-building", (GENERAL,), "illegal-building", "城管局",
@@ -445,8 +460,8 @@ SCENARIOS = [
         wants="依法拆除违建。", request_type=RequestType.COMPLAINT,
         solved="已立案调查，当事人已自行拆除违建，恢复楼顶平台原状。",
         wrong=("自然资源局", "城镇建成区内违法建设的查处属城市管理综合执法部门职责，不属于我局职责。",
-               "《湖口县城市管理相对集中行政处罚权实施方案》"),
-        located=True, everywhere=True, weight=2,
+               "《{county}城市管理相对集中行政处罚权实施方案》"),
+        located=True, weight=2,
     ),
     Scenario(
         "wage-arrears", (GENERAL,), "wage-arrears", "人社局",
@@ -457,7 +472,7 @@ SCENARIOS = [
         solved="经劳动保障监察介入，拖欠工资已全额支付到农民工个人账户。",
         explained=("经查诉求人与用工方系承揽合同关系，不属于劳动保障监察范围，已引导其向法律援助中心申请援助。",
                    "《保障农民工工资支付条例》"),
-        located=True, everywhere=True, weight=3,
+        located=True, weight=3,
     ),
     Scenario(
         "prepaid-card", (GENERAL,), "consumer-rights", "市场监管局",
@@ -465,21 +480,21 @@ SCENARIOS = [
         wants="退还剩余费用。", request_type=RequestType.COMPLAINT,
         solved="经调解，经营者已按剩余月份退还费用。",
         unsolvable=("经营者已注销并失联，无法调解。", "已汇总受损消费者名单移送公安机关，并告知诉求人可提起民事诉讼。"),
-        everywhere=True, weight=2,
+        weight=2,
     ),
     Scenario(
         "food-safety", (GENERAL,), "food-safety", "市场监管局",
         "{road}超市销售过期食品", "在{road}{shop}买的牛奶已经过期三天，找店家理论不肯退换。",
         wants="查处并退款。", request_type=RequestType.COMPLAINT,
         solved="已现场检查并下架过期食品，对超市立案处罚，诉求人已获十倍赔偿。",
-        located=True, everywhere=True, weight=2,
+        located=True, weight=2,
     ),
     Scenario(
         "rural-road", (GENERAL,), "rural-road", "交通运输局",
         "{township}{village}通村公路坑洼不平", "{township}{village}的通村公路坑洼很多，下雨积水，电动车经常摔倒。",
         wants="尽快修补路面。", request_type=RequestType.REQUEST,
         solved="已安排养护队修补坑槽，路面已恢复平整。",
-        explained=("该路段已列入明年农村公路提质改造计划，今年先行修补坑槽。", "《湖口县农村公路提质改造三年行动方案》"),
+        explained=("该路段已列入明年农村公路提质改造计划，今年先行修补坑槽。", "《{county}农村公路提质改造三年行动方案》"),
         located=True, weight=2,
     ),
     Scenario(
@@ -487,7 +502,7 @@ SCENARIOS = [
         "咨询门诊慢特病待遇如何申请", "我母亲患糖尿病多年，想问门诊慢特病待遇怎么申请，需要哪些材料。",
         wants="告知办理流程。", request_type=RequestType.CONSULTATION,
         solved="已电话告知申请流程和材料，并帮助在“赣服通”上提交了申请。",
-        everywhere=True, weight=1,
+        weight=1,
     ),
     Scenario(
         "bbq-fumes", (GENERAL,), "fumes", "生态环境分局",
@@ -504,8 +519,8 @@ SCENARIOS = [
         notes=("已会同财政部门核对资金拨付进度。",),
         solved="奖补资金已拨付到企业账户，今后同类政策实行“免申即享”。",
         explained=("该项资金分两期拨付，第一期已拨付，第二期待项目验收后拨付，已告知验收时间安排。", "{policy}实施细则"),
-        wrong=("财政局", "资金拨付以主管部门审核意见为准，请由主管部门牵头办理。", "《湖口县惠企政策资金兑现管理办法》"),
-        everywhere=True, weight=3,
+        wrong=("财政局", "资金拨付以主管部门审核意见为准，请由主管部门牵头办理。", "《{county}惠企政策资金兑现管理办法》"),
+        weight=3,
     ),
     Scenario(
         "inspections", (ENTERPRISE,), "inspection", "市场监管局",
@@ -513,7 +528,7 @@ SCENARIOS = [
         wants="合并检查，落实入企检查备案和“宁静生产日”。",
         answers=lambda rng, values: {"kinds": rng.sample(["safety", "environment", "fire", "market"], 2)},
         solved="已核查入企检查备案记录，对未备案检查予以通报，今后对该企业实行“综合查一次”。",
-        everywhere=True, weight=2,
+        weight=2,
     ),
     Scenario(
         "power-connection", (ENTERPRISE,), "utilities", "工信局",
@@ -527,7 +542,7 @@ SCENARIOS = [
         "企业招工难，请求帮助对接", "我公司扩产需招聘操作工{workers}名，在本地招了两个月只招到几个人。",
         wants="帮助对接劳动力资源。",
         solved="已组织专场招聘会，为企业推荐求职者，已有部分人员入职，并落实了一次性吸纳就业补贴。",
-        everywhere=True, weight=1,
+        weight=1,
     ),
     Scenario(
         "land-procedure", (ENTERPRISE,), "land-use", "自然资源局",
@@ -800,7 +815,8 @@ class Demo:
         if kind.requires_uscc:
             fields |= enterprise(rng, region)
         if kind.is_stuck_matter:
-            applied = day - timedelta(days=30 * values["months"] + rng.randint(0, 20))
+            waited = values["days"] * 7 // 5 if "{days}" in scenario.description else 30 * values["months"]
+            applied = day - timedelta(days=waited + rng.randint(0, 6))
             fields |= {
                 "applied_for": scenario.applied_for or scenario.title.format_map(values)[:60],
                 "applied_where": scenario.applied_where,
@@ -868,7 +884,7 @@ def life(demo: Demo, rng: random.Random, region: Region, registered: datetime, k
 
     # 受理, or not.
     if not smooth and rng.random() < 0.03:
-        event = yield soon(rng, registered, 20, 150), partial(
+        yield soon(rng, registered, 20, 150), partial(
             actions.do_reject_case, case, reason=rng.choice(REJECT_REASONS), actor=supervisor
         )
         return
@@ -905,7 +921,7 @@ def life(demo: Demo, rng: random.Random, region: Region, registered: datetime, k
         if not fits(case, State.RETURNED, moment):
             return
         if misdirected and scenario.wrong:
-            reason, basis = scenario.wrong[1], scenario.wrong[2]
+            reason, basis = scenario.wrong[1].format_map(values), scenario.wrong[2].format_map(values)
         elif misdirected:
             reason = f"经核实，该事项不属于本单位职责，建议转{right.name}办理。"
             basis = f"《{first.name}职能配置、内设机构和人员编制规定》（“三定”方案）"
@@ -1064,8 +1080,10 @@ def scripted(demo: Demo) -> list[Life]:
     def D(n: int, hour: int, minute: int = 0) -> datetime:
         return at(wd(anchor_day, -n), hour, minute)
 
+    numbers = itertools.count(1)
+
     def intake(key: str, kind_code: str, channel: str, region: Region = hukou, **extra) -> Callable[[], Intake]:
-        rng = random.Random(f"{SEED}-script-{key}")
+        rng = random.Random(f"{SEED}-script-{next(numbers)}")
         scenario = SCENARIOS_BY_KEY[key]
 
         def build() -> Intake:
@@ -1119,8 +1137,11 @@ def scripted(demo: Demo) -> list[Life]:
     lives = [
         # The underlying matter of a 办不成事 complaint: an online 过户 application, overdue at 自然资源局.
         story(
-            (D(20, 10, 12), registered_with(intake("transfer-registration", GENERAL, Channel.ONLINE,
-                                                   title="二手房过户申请一个月没有结果"), None, "underlying")),
+            (D(20, 10, 12), registered_with(intake(
+                "transfer-registration", GENERAL, Channel.ONLINE, title="申请二手房过户登记",
+                description="我在东湖小区买了一套二手房，今天在网上提交了转移登记申请，材料已按清单上传，请尽快办理。",
+                wants="按承诺时限办结过户。",
+            ), None, "underlying")),
             (D(20, 11, 0), accept()),
             (D(20, 11, 20), dispatch(land)),
             (D(19, 9, 30), sign(wu)),
@@ -1132,7 +1153,12 @@ def scripted(demo: Demo) -> list[Life]:
             (D(3, 9, 50), registered_with(intake(
                 "transfer-registration", STUCK, Channel.WINDOW, visits=4,
                 linked_case_number=lambda: demo.named["underlying"].number,
+                applied_on=lambda: timezone.localtime(demo.named["underlying"].created_at).date(),
                 title="网上申请二手房过户一个月没办成，跑了4次",
+                description=lambda: (
+                    f"上个月在网上申请东湖小区二手房过户（办件编号{demo.named['underlying'].number}），"
+                    "承诺时限早就过了，网上状态一直是“办理中”。到不动产登记中心跑了4次，每次都说在等税务信息。"
+                ),
             ), chen)),
             (D(3, 10, 20), accept()),
             (D(3, 10, 40), dispatch(land, note="关联原件已逾期，请加快办理。")),
@@ -1169,7 +1195,7 @@ def scripted(demo: Demo) -> list[Life]:
             (D(2, 15, 40), dispatch(land)),
             (D(1, 9, 30), lambda case: actions.do_return_case(
                 case, reason=SCENARIOS_BY_KEY["forest-felling"].wrong[1],
-                legal_basis=SCENARIOS_BY_KEY["forest-felling"].wrong[2], actor=wu)),
+                legal_basis=SCENARIOS_BY_KEY["forest-felling"].wrong[2].format(county="湖口县"), actor=wu)),
         ),
         # In hand at 县住建局 (huangxin): two going normally, one asking for more time, one overdue.
         story(
@@ -1180,12 +1206,13 @@ def scripted(demo: Demo) -> list[Life]:
             (D(2, 14, 30), contact(huang)),
             (D(1, 10, 0), note(huang, elevator.notes[0], "已查明卡在设计审查环节，正在协调补正。")),
         ),
+        # Two working days left of ten: yellow on the inbox ("即将到期").
         story(
-            (D(5, 10, 0), register(intake("property-fees", GENERAL, Channel.HOTLINE), None)),
-            (D(5, 10, 30), accept()),
-            (D(5, 10, 50), dispatch(housing)),
-            (D(5, 15, 0), sign(huang)),
-            (D(4, 9, 30), contact(huang)),
+            (D(8, 10, 0), register(intake("property-fees", GENERAL, Channel.HOTLINE), None)),
+            (D(8, 10, 30), accept()),
+            (D(8, 10, 50), dispatch(housing)),
+            (D(8, 15, 0), sign(huang)),
+            (D(7, 9, 30), contact(huang)),
         ),
         story(
             (D(4, 9, 0), register(intake("construction-permit", STUCK, Channel.WINDOW), chen)),
@@ -1305,17 +1332,15 @@ def hukou_lives(demo: Demo, stop: date) -> list[Life]:
 
 
 def other_lives(demo: Demo, start: date, stop: date) -> list[Life]:
-    """The 12345 hotline's cases in the city and three districts over the last months."""
+    """The 12345 hotline's cases in the city and three districts since `start`."""
     lives = []
     months = (stop.year - start.year) * 12 + stop.month - start.month + 1
     days = [start + timedelta(days=n) for n in range((stop - start).days + 1)]
-    everywhere = [s for s in SCENARIOS if s.everywhere]
     for index in range(OTHERS_PER_MONTH * months):
         rng = random.Random(f"{SEED}-other-{index}")
         region = demo.regions[weighted(rng, OTHER_REGIONS)]
-        kind_code = weighted(rng, [(GENERAL, 85), (ENTERPRISE, 15)])
-        scenarios = [s for s in everywhere if kind_code in s.kinds]
-        scenario = rng.choices(scenarios, weights=[s.weight for s in scenarios])[0]
+        scenario = SCENARIOS_BY_KEY[weighted(rng, CITY_SCENARIOS if region.level == RegionLevel.CITY else DISTRICT_SCENARIOS)]
+        kind_code = GENERAL if GENERAL in scenario.kinds else ENTERPRISE
         channel = weighted(rng, [(Channel.HOTLINE, 7), (Channel.API, 2), (Channel.ONLINE, 1)])
         day = rng.choice(days)
         moment = at(day, rng.randint(7, 21), rng.randint(0, 59))
@@ -1332,9 +1357,7 @@ def load_cases(regions: dict[str, Region]) -> None:
     anchor_day = demo.today
     worker_until = at(wd(anchor_day, -1), 18, 0)
     replay = Replay(anchor, worker_until)
-    first_of_month = anchor_day.replace(day=1)
-    recent = (first_of_month - timedelta(days=1)).replace(day=1)
-    recent = (recent - timedelta(days=1)).replace(day=1)  # two months before this one
+    recent = (anchor_day.replace(day=1) - timedelta(days=1)).replace(day=1)  # the first of last month
     notifications = logging.getLogger("minsheng.notifications")
     level = notifications.level
     notifications.setLevel(logging.WARNING)
@@ -1347,7 +1370,7 @@ def load_cases(regions: dict[str, Region]) -> None:
                 pass
     finally:
         notifications.setLevel(level)
-    logger.info("演示办件：%d步，%d次巡检，%d步未执行。", replay.steps, replay.sweeps, len(dropped))
+    logger.debug("演示办件：%d步，%d次巡检，%d步未执行。", replay.steps, replay.sweeps, len(dropped))
 
 
 def summary() -> str:

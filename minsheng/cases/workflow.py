@@ -4,7 +4,7 @@ buttons a user may press now; a test checks every state has its row."""
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -75,27 +75,30 @@ def stage_days(case: Case, state: str) -> int | None:
 
 
 def warn_time(started: datetime, days: int, share) -> datetime:
-    """The yellow zone is the last ceil(days * share) working days, at least one."""
-    yellow_days = min(days, max(1, math.ceil(days * float(share))))
+    """Yellow once less than `share` of the stage's working time is left: whole working days
+    counted back from the due time, and the fraction of a day in hours (so a one-day stage
+    turns yellow late in its one day, not the moment it begins)."""
+    yellow = days * float(share)
+    whole = min(days, math.floor(yellow))
     start_day = timezone.localtime(started).date()
-    if days - yellow_days <= 0:
-        return workdays.end_of_working_day(start_day)
-    return workdays.end_of_working_day(workdays.add_working_days(start_day, days - yellow_days))
+    boundary = workdays.end_of_working_day(workdays.add_working_days(start_day, days - whole))
+    return max(started, boundary - timedelta(hours=24 * (yellow - whole)))
 
 
 def rung_time(case: Case, rung: int) -> datetime | None:
-    """When rung `rung` of the ladder is reached for the current stage."""
+    """When rung `rung` of the ladder is reached for the current stage: the warning, the due
+    time, then one and two working days after the stage's last day."""
     if case.due_at is None:
         return None
     if rung == SupervisionLevel.HANDLER:
         return case.warn_at
     if rung == SupervisionLevel.DEPARTMENT_HEAD:
         return case.due_at
-    due_day = timezone.localtime(case.due_at).date()  # the midnight after the due day
+    last_day = date.fromordinal(timezone.localtime(case.due_at).date().toordinal() - 1)
     if rung == SupervisionLevel.OFFICE:
-        return workdays.end_of_working_day(workdays.add_working_days(due_day, 0))
+        return workdays.end_of_working_day(workdays.add_working_days(last_day, 1))
     if rung == SupervisionLevel.LEADER:
-        return workdays.end_of_working_day(workdays.add_working_days(due_day, 1))
+        return workdays.end_of_working_day(workdays.add_working_days(last_day, 2))
     return None
 
 

@@ -67,9 +67,9 @@ def do_issue_supervision_notice(case: Case, *, requirement: str, response_days: 
 
 
 @transaction.atomic
-def do_answer_supervision_notice(notice: SupervisionNotice, *, response: str, actor: User):
+def do_answer_supervision_notice(notice: SupervisionNotice, *, response: str, actor: User | None):
     notice = SupervisionNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
-    if actor.department_id != notice.department_id:
+    if actor is not None and actor.department_id != notice.department_id:
         raise NotAllowed("只有被督办部门可以回复督办单。")
     if notice.responded_at is not None:
         raise ActionError("该督办单已回复。")

@@ -38,16 +38,22 @@ def test_an_unsigned_case_climbs_the_ladder_one_rung_at_a_time(people, leader):
     with time_machine.travel(at(2026, 9, 24, 10, 0), tick=False) as clock:
         case = case_in_state(people, State.DISPATCHED)
         assert case.due_at == at(2026, 9, 29, 0, 0)
-        assert case.warn_at == at(2026, 9, 25, 0, 0)
+        assert case.warn_at == at(2026, 9, 28, 16, 48)  # 30% of the one working day is left
 
         call_command("worker", "--once")
         assert ladder(case) == []  # nothing due yet
 
-        clock.move_to(at(2026, 9, 28, 8, 0))  # the last day: yellow, the handler is warned
+        clock.move_to(at(2026, 9, 28, 16, 0))  # the last day, still green
+        call_command("worker", "--once")
+        assert ladder(case) == []
+        case.refresh_from_db()
+        assert case.deadline_colour(at(2026, 9, 28, 16, 0)) == "green"
+
+        clock.move_to(at(2026, 9, 28, 17, 0))  # yellow: the handler is warned
         call_command("worker", "--once")
         case.refresh_from_db()
         assert case.supervision_level == SupervisionLevel.HANDLER
-        assert case.deadline_colour(at(2026, 9, 28, 8, 0)) == "yellow"
+        assert case.deadline_colour(at(2026, 9, 28, 17, 0)) == "yellow"
         assert recipients(case, 1) == ["huangxin"]
 
         clock.move_to(at(2026, 9, 29, 9, 0))  # overdue: red, the department head is told
@@ -74,6 +80,21 @@ def test_an_unsigned_case_climbs_the_ladder_one_rung_at_a_time(people, leader):
         assert recipients(case, 4) == ["hukou-leader"]
         case.refresh_from_db()
         assert case.next_check_at is None  # the top of the ladder: the board keeps it red
+
+
+def test_the_office_and_the_leader_are_told_on_successive_working_days_after_a_friday_deadline(people, leader):
+    # Dispatched Thursday 11-26: the sign-for day is Friday 11-27, due at its 24:00 (Saturday 00:00).
+    with time_machine.travel(at(2026, 11, 26, 10, 0), tick=False) as clock:
+        case = case_in_state(people, State.DISPATCHED)
+        clock.move_to(at(2026, 11, 30, 12, 0))  # Monday: overdue, one rung short of the office
+        call_command("worker", "--once")
+        assert ladder(case) == [1, 2]
+        clock.move_to(at(2026, 12, 1, 0, 1))  # end of Monday: the office
+        call_command("worker", "--once")
+        assert ladder(case) == [1, 2, 3]
+        clock.move_to(at(2026, 12, 2, 0, 1))  # end of Tuesday: the leader
+        call_command("worker", "--once")
+        assert ladder(case) == [1, 2, 3, 4]
 
 
 def test_a_worker_that_was_down_catches_up_in_one_sweep(people, leader):
