@@ -75,10 +75,19 @@ def plan_next_check(case: Case) -> None:
         else:
             case.next_check_at = rung_time(case, case.supervision_level + 1)
     elif case.state == State.CLOSED:
-        invited = case.pk is not None and case.events.filter(kind="callback_invited").exists()
+        invited = callback_invited(case)
         case.next_check_at = case.due_at if invited else callback_invite_time(case.closed_at)
     else:
         case.next_check_at = None
+
+
+def callback_invited(case: Case) -> bool:
+    """Invited to rate since the latest close (a reopened case closed again is asked again)."""
+    return (
+        case.pk is not None
+        and case.closed_at is not None
+        and case.events.filter(kind="callback_invited", created_at__gte=case.closed_at).exists()
+    )
 
 
 def callback_invite_time(closed_at: datetime) -> datetime:

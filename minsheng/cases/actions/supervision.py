@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 
 from minsheng.cases.actions._base import (
+    callback_invited,
     check,
     leaders_for,
     lock_case,
@@ -135,7 +136,7 @@ def process_due_case(case: Case, now: datetime) -> list[str]:
             )
             done.append(kind)
     elif case.state == State.CLOSED:
-        invited = case.events.filter(kind=EventKind.CALLBACK_INVITED).exists()
+        invited = callback_invited(case)
         if not invited:
             event = write_event(
                 case, EventKind.CALLBACK_INVITED, actor=None, old_state=case.state, now=now,

@@ -181,3 +181,18 @@ def test_each_case_is_processed_once_even_if_swept_twice(people):
         process_due_case(Case.objects.get(pk=case.pk), now)
         process_due_case(Case.objects.get(pk=case.pk), now)
     assert ladder(case) == [1, 2]
+
+
+def test_a_reopened_case_closed_again_is_offered_the_callback_again(people):
+    from minsheng.cases.models import Rating, Result
+
+    with time_machine.travel(at(2026, 11, 23, 10, 0), tick=False) as clock:
+        case = case_in_state(people, State.CLOSED)
+        clock.move_to(at(2026, 11, 24, 9, 5))
+        call_command("worker", "--once")
+        actions.do_rate_case(case, rating=Rating.UNSATISFIED, comment="没解决", actor=None, by_requester=True)
+        clock.move_to(at(2026, 11, 25, 10, 0))
+        actions.do_close_case(case, result=Result.SOLVED, text="重新办理完毕", actor=people.huang)
+        clock.move_to(at(2026, 11, 26, 9, 5))
+        call_command("worker", "--once")
+    assert case.events.filter(kind=EventKind.CALLBACK_INVITED).count() == 2
