@@ -473,6 +473,8 @@ class Notification(models.Model):
         indexes = [
             # The worker's outbox sweep: pending rows only, oldest attempt first.
             models.Index(fields=["next_attempt_at"], name="notification_pending", condition=Q(status="pending")),
+            # A staff member's latest messages on the home page.
+            models.Index(fields=["recipient_user", "-created_at"], name="notification_inbox"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Reads shared by the workbench pages, the API and the reports."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -12,6 +13,7 @@ from minsheng.core.errors import NotFound
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
 from minsheng.org.models import Role, User
 
+FULL_NUMBER = re.compile(r"\S+-\d{4}-\d{6}")
 CASE_LIST_RELATED = ("kind", "category", "region", "lead_department")
 
 
@@ -141,7 +143,9 @@ def search_cases(
 ) -> QuerySet:
     cases = visible_cases(user)
     if number:
-        cases = cases.filter(number__icontains=number.strip())
+        number = number.strip()
+        # A whole number (湖口-2026-000123) is found through its unique index; a fragment is scanned for.
+        cases = cases.filter(number=number) if FULL_NUMBER.fullmatch(number) else cases.filter(number__icontains=number)
     if phone:
         digits = "".join(ch for ch in phone if ch.isdigit())
         cases = cases.filter(requester_phone=digits) if len(digits) == 11 else cases.filter(requester_phone__endswith=digits)
