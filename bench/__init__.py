@@ -18,6 +18,7 @@ REPO_DIR = BENCH_DIR.parent
 VAR_DIR = BENCH_DIR / ".var"
 BENCH_DB = "minsheng_bench"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minsheng"
+COMMIT = ""  # HEAD when setup() imported the app
 
 
 def bench_url(url: str | None = None) -> str:
@@ -67,6 +68,13 @@ def setup(*, verbose: bool = True) -> str:
     logging.getLogger("minsheng.notifications").setLevel(logging.WARNING)
 
     from django.core.management import call_command
+    from django.urls import get_resolver
+
+    # Import the whole app now (views and what they import), so the code measured is the code
+    # of the commit recorded here even if the tree changes during the run.
+    get_resolver().url_patterns
+    global COMMIT
+    COMMIT = git_commit()
 
     if verbose:
         print(f"database: {url}{' (created)' if created else ''}")
@@ -86,9 +94,11 @@ def git_commit() -> str:
 
 
 def git_dirty() -> bool:
+    """Uncommitted changes to tracked files outside bench/ (the code measured differs from HEAD)."""
     try:
         out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_DIR, capture_output=True, text=True
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench"],
+            cwd=REPO_DIR, capture_output=True, text=True,
         ).stdout
     except OSError:
         return False

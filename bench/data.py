@@ -173,12 +173,16 @@ class Clock:
     def eod(o: int) -> int:
         return (o + 1) * DAY
 
-    def warn(self, start_day: int, days: int) -> int:
-        """workflow.warn_time with the kinds' share of 0.30."""
-        yellow = min(days, max(1, math.ceil(days * 0.3)))
-        if days - yellow <= 0:
-            return self.eod(start_day)
-        return self.eod(self.add_wd(start_day, days - yellow))
+    def warn(self, started: int, days: int) -> int:
+        """workflow.warn_time with the kinds' share of 0.30: yellow once less than 30 % of the
+        stage's working time is left (whole working days back from the due time, the fraction
+        of a day in hours), never before the stage began."""
+        yellow = days * 0.3
+        whole = min(days, math.floor(yellow))
+        boundary = self.eod(self.add_wd(started // DAY, days - whole))
+        seconds = timedelta(hours=24 * (yellow - whole)).total_seconds()
+        assert seconds == int(seconds), (days, seconds)
+        return max(started, boundary - int(seconds))
 
     def ts(self, t: int) -> str:
         d, s = divmod(t, DAY)
@@ -221,7 +225,7 @@ def self_check(clock: Clock, samples: int = 3000) -> None:
         sd = t // DAY
         due = clock.eod(clock.add_wd(sd, days))
         assert to_datetime(due) == workdays.due_at(moment, days), (moment, days)
-        warn = clock.warn(sd, days)
+        warn = clock.warn(t, days)
         assert to_datetime(warn) == warn_time(moment, days, "0.30"), (moment, days)
         case = Case(due_at=to_datetime(due), warn_at=to_datetime(warn))
         rungs = rung_times(clock, due, warn)
@@ -233,12 +237,14 @@ def self_check(clock: Clock, samples: int = 3000) -> None:
 
 
 def rung_times(clock: Clock, due: int, warn: int) -> dict[int, int]:
-    due_day = due // DAY  # the midnight after the last day: localtime(due_at).date()
+    """workflow.rung_time: the warning, the due time, then the end of the first and second
+    working days after the stage's last day."""
+    last_day = due // DAY - 1  # due is the midnight after the last day
     return {
         1: warn,
         2: due,
-        3: clock.eod(clock.add_wd(due_day, 0)),
-        4: clock.eod(clock.add_wd(due_day, 1)),
+        3: clock.eod(clock.add_wd(last_day, 1)),
+        4: clock.eod(clock.add_wd(last_day, 2)),
     }
 
 
@@ -395,7 +401,7 @@ class CaseSim:
         self.timed = ladder  # the closed stage has a due time (the callback period) but no ladder
         sd = t // DAY
         self.due = self.clock.eod(self.clock.add_wd(sd, days))
-        self.warn = self.clock.warn(sd, days)
+        self.warn = self.clock.warn(t, days)
         self.rungs = rung_times(self.clock, self.due, self.warn)
 
     def worker_until(self, limit):
@@ -707,7 +713,7 @@ class Generator:
             sim.result, sim.result_basis, sim.closed_at = result, basis, t_close
             sim.rating = sim.rating_comment = ""
             sim.open_stage("closed", t_close, kind.callback_days, ladder=False)
-            sim.invited = False
+            sim.invited = False  # invited since this close (a reopened case is asked again)
 
             # 回访: a phone callback, the requester rating online after the SMS, or nobody
             close_day = t_close // DAY
@@ -920,6 +926,12 @@ NOTIFICATION_COLUMNS = (
 # --- loading ----------------------------------------------------------------------------------
 
 
+def _git_commit() -> str:
+    from bench import git_commit
+
+    return git_commit()
+
+
 def _raw():
     import psycopg
     from django.conf import settings
@@ -975,6 +987,49 @@ def _drop_indexes(conn) -> None:
     conn.commit()
 
 
+def _temporary_defaults(conn, columns_by_table: dict[str, str]) -> list[tuple[str, str]]:
+    """Columns the COPY leaves out (added to the models after this file was written) but the
+    table requires: give them the model field's default as a database default for the load."""
+    from django.apps import apps
+    from django.db import connection as django_connection
+    from psycopg import sql
+
+    models = {model._meta.db_table: model for model in apps.get_models()}
+    done = []
+    for table, columns in columns_by_table.items():
+        given = {column.strip() for column in columns.split(",")}
+        model = models[table]
+        for field in model._meta.concrete_fields:
+            if field.column in given or field.null or field.primary_key:
+                continue
+            value = field.get_db_prep_save(field.get_default(), django_connection)
+            if not isinstance(value, (str, int, float, bool)):
+                value = "" if value is None else str(value)
+            conn.execute(
+                sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                    sql.Identifier(table), sql.Identifier(field.column), sql.Literal(value)
+                )
+            )
+            done.append((table, field.column))
+    conn.commit()
+    return done
+
+
+def _drop_defaults(conn, columns: list[tuple[str, str]]) -> None:
+    from psycopg import sql
+
+    for table, column in columns:
+        conn.execute(sql.SQL("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT").format(sql.Identifier(table), sql.Identifier(column)))
+    conn.commit()
+
+
+def drop_number_sequences(conn) -> None:
+    """The per-region-and-year sequences intake creates on first use (after the highest number)."""
+    for (name,) in conn.execute("SELECT sequencename FROM pg_sequences WHERE sequencename LIKE 'case_number_%'").fetchall():
+        conn.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+    conn.commit()
+
+
 def table_counts(conn) -> dict:
     out = {}
     for table in ("cases_case", "cases_caseevent", "cases_notification", "org_department", "org_user"):
@@ -1023,7 +1078,13 @@ def generate(*, n: int = N_CASES, log=print) -> dict:
         conn.execute("TRUNCATE " + ", ".join(CASE_TABLES) + " RESTART IDENTITY CASCADE")
         conn.execute("DELETE FROM bench_meta")
         conn.commit()
+        drop_number_sequences(conn)
         _drop_indexes(conn)
+        defaults = _temporary_defaults(conn, {
+            "cases_case": CASE_COLUMNS, "cases_caseevent": EVENT_COLUMNS, "cases_notification": NOTIFICATION_COLUMNS,
+        })
+        if defaults:
+            log(f"columns left to their defaults: {', '.join(f'{t}.{c}' for t, c in defaults)}")
         conn.execute("SET session_replication_role = replica")  # no FK triggers during the load
         conn.execute("SET synchronous_commit = off")
         t0 = time.perf_counter()
@@ -1060,6 +1121,8 @@ def generate(*, n: int = N_CASES, log=print) -> dict:
         timings["simulate_seconds"] = t_sim
         timings["copy_seconds"] = t_copy
         conn.execute("SET session_replication_role = origin")
+        conn.commit()
+        _drop_defaults(conn, defaults)
         for (region_id, year), last in gen.sequences.items():
             conn.execute(
                 "INSERT INTO cases_casenumbersequence (region_id, year, last) VALUES (%s, %s, %s)", [region_id, year, last]
@@ -1094,6 +1157,7 @@ def generate(*, n: int = N_CASES, log=print) -> dict:
         total = time.perf_counter() - started
         record = {
             "generated_at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+            "git_commit": _git_commit(),
             "now": NOW.isoformat(),
             "seed": SEED,
             "total_seconds": round(total, 1),
@@ -1118,3 +1182,28 @@ def generate(*, n: int = N_CASES, log=print) -> dict:
     log(f"generated in {total:.0f} s: {counts['cases_case']:,} cases, {counts['cases_caseevent']:,} events, "
         f"{counts['cases_notification']:,} notifications")
     return record
+
+
+def verify(sample: int = 1000) -> dict:
+    """Re-plan a sample of open cases with the app's own `open_stage` and `plan_next_check`
+    (from their stage start and level as loaded) and compare: the generated deadlines must be
+    what the actions would have written. Also: nothing is due at NOW before the benchmark."""
+    from django.db.models import Q
+
+    from minsheng.cases.actions._base import open_stage
+    from minsheng.cases.models import OPEN_STATES, Case
+
+    open_cases = list(
+        Case.objects.filter(Q(state__in=OPEN_STATES) | Q(state="closed"))
+        .select_related("kind", "category")
+        .order_by("?")[:sample]
+    )
+    mismatches = []
+    for case in open_cases:
+        loaded = (case.due_at, case.warn_at, case.next_check_at)
+        open_stage(case, case.state, case.stage_started_at, reset_ladder=False)
+        if (case.due_at, case.warn_at, case.next_check_at) != loaded:
+            mismatches.append({"number": case.number, "state": case.state, "loaded": [str(v) for v in loaded],
+                               "app": [str(case.due_at), str(case.warn_at), str(case.next_check_at)]})
+    due_now = Case.objects.filter(next_check_at__lte=NOW).count()
+    return {"checked": len(open_cases), "mismatches": len(mismatches), "examples": mismatches[:3], "due_at_now": due_now}
