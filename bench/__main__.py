@@ -6,7 +6,7 @@ with the database name replaced by minsheng_bench."""
 import argparse
 import sys
 
-BENCHMARKS = {"cases": "bench.cases"}
+BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311"}
 
 
 def main(argv=None) -> int:
@@ -18,6 +18,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page (default 100, at least 50)")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up requests per page (default 10)")
     parser.add_argument("--creates", type=int, default=500, help="timed case registrations (default 500)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers for the open311 load test (default 3)")
     parser.add_argument("--only", nargs="+", choices=["pages", "scorecards", "worker", "create", "whatifs"],
                         help="run only these parts of the cases benchmark (results are then not written)")
     args = parser.parse_args(argv)

@@ -200,7 +200,7 @@ class SearchForm(forms.Form):
     number = forms.CharField(label="编号", max_length=30, required=False)
     phone = forms.CharField(label="手机号码", max_length=20, required=False, help_text="完整号码或后四位")
     text = forms.CharField(label="关键词", max_length=50, required=False)
-    category = forms.ModelChoiceField(label="事项分类", queryset=Category.objects.all(), required=False)
+    category = forms.ModelChoiceField(label="事项分类", queryset=Category.objects.select_related("parent"), required=False)
     department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), required=False)
     state = forms.ChoiceField(label="状态", required=False)
     date_from = forms.DateField(label="登记日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

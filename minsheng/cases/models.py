@@ -70,6 +70,11 @@ class Category(models.Model):
     def is_leaf(self) -> bool:
         return not self.children.exists()
 
+    @cached_property
+    def question_list(self) -> list["CategoryQuestion"]:
+        """Read once per category object: the intake checks answers against it on every case."""
+        return list(self.questions.all())
+
 
 class QuestionType(models.TextChoices):
     STRING = "string", "单行文字"
@@ -142,6 +147,7 @@ class State(models.TextChoices):
 
 
 OPEN_STATES = (State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING)
+OPEN_STATE_VALUES = [str(state.value) for state in OPEN_STATES]
 FINAL_STATES = (State.REJECTED, State.ARCHIVED, State.WITHDRAWN)
 
 
@@ -181,7 +187,8 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     number = models.CharField("编号", max_length=30, unique=True)
     region = models.ForeignKey(Region, verbose_name="受理地区", on_delete=models.PROTECT, related_name="cases")
-    kind = models.ForeignKey(CaseKind, verbose_name="类型", on_delete=models.PROTECT, related_name="cases")
+    # Three kinds: an index on it would never be chosen, and each costs every insert.
+    kind = models.ForeignKey(CaseKind, verbose_name="类型", on_delete=models.PROTECT, related_name="cases", db_index=False)
     category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.PROTECT, related_name="cases")
     request_type = models.CharField("诉求性质", max_length=20, choices=RequestType.choices, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
@@ -218,13 +225,15 @@ class Case(models.Model):
     outside_reference = models.CharField("外部办件编号", max_length=60, blank=True)
 
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     registered_at_department = models.ForeignKey(
         Department, verbose_name="登记单位", null=True, blank=True, on_delete=models.PROTECT, related_name="registered_cases"
     )
     proposed_department = models.ForeignKey(
-        Department, verbose_name="建议承办部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name="建议承办部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     lead_department = models.ForeignKey(
         Department, verbose_name="承办部门", null=True, blank=True, on_delete=models.PROTECT, related_name="led_cases"
@@ -287,6 +296,14 @@ class Case(models.Model):
                 name="case_region_open",
                 condition=Q(state__in=["registered", "accepted", "dispatched", "returned", "handling", "closed"]),
             ),
+            # Overdue lists (督办台, 辖区逾期): open cases soonest due first, across a whole city...
+            models.Index(fields=["due_at", "id"], name="case_open_due", condition=Q(state__in=OPEN_STATE_VALUES)),
+            # ...or within one county.
+            models.Index(
+                fields=["region", "due_at", "id"], name="case_open_region_due", condition=Q(state__in=OPEN_STATE_VALUES)
+            ),
+            # Supervisors' extension requests to decide.
+            models.Index(fields=["region"], name="case_extension_pending", condition=Q(extension_requested_days__isnull=False)),
             # Search by requester phone.
             models.Index(fields=["requester_phone"], name="case_phone"),
             # Search by registration date and the default list order.

@@ -48,7 +48,7 @@ def public_timeline(case: Case) -> QuerySet:
 
 
 def staff_timeline(case: Case) -> QuerySet:
-    return case.events.select_related("actor", "department").prefetch_related("attachments").order_by("created_at", "id")
+    return case.events.select_related("actor__department", "department").prefetch_related("attachments").order_by("created_at", "id")
 
 
 # --- inbox ------------------------------------------------------------------------------------
@@ -144,8 +144,9 @@ def search_cases(
     cases = visible_cases(user)
     if number:
         number = number.strip()
-        # A whole number (湖口-2026-000123) is found through its unique index; a fragment is scanned for.
-        cases = cases.filter(number=number) if FULL_NUMBER.fullmatch(number) else cases.filter(number__icontains=number)
+        # A whole number (湖口-2026-000123) is found through its unique index.
+        # A fragment is read as the number's beginning (湖口-2026-0001…), which the pattern index serves.
+        cases = cases.filter(number=number) if FULL_NUMBER.fullmatch(number) else cases.filter(number__startswith=number)
     if phone:
         digits = "".join(ch for ch in phone if ch.isdigit())
         cases = cases.filter(requester_phone=digits) if len(digits) == 11 else cases.filter(requester_phone__endswith=digits)

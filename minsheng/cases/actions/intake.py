@@ -146,7 +146,7 @@ def _sequence_value(region: Region, year: int) -> int:
 
 def _clean_answers(category: Category, answers: dict) -> dict:
     cleaned = {}
-    for question in category.questions.all():
+    for question in category.question_list:
         value = answers.get(question.code)
         empty = value in (None, "", [])
         if empty:
