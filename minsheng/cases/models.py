@@ -189,7 +189,9 @@ class Case(models.Model):
     region = models.ForeignKey(Region, verbose_name="受理地区", on_delete=models.PROTECT, related_name="cases")
     # Three kinds: an index on it would never be chosen, and each costs every insert.
     kind = models.ForeignKey(CaseKind, verbose_name="类型", on_delete=models.PROTECT, related_name="cases", db_index=False)
-    category = models.ForeignKey(Category, verbose_name="事项分类", on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(
+        Category, verbose_name="事项分类", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     request_type = models.CharField("诉求性质", max_length=20, choices=RequestType.choices, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.REGISTERED)
@@ -220,7 +222,8 @@ class Case(models.Model):
     )
     visits = models.PositiveSmallIntegerField("跑了几次", null=True, blank=True)
     linked_case = models.ForeignKey(
-        "self", verbose_name="关联原件", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+        "self", verbose_name="关联原件", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints",
+        db_index=False,
     )
     outside_reference = models.CharField("外部办件编号", max_length=60, blank=True)
 
@@ -265,14 +268,15 @@ class Case(models.Model):
 
     # Filed by another system (Open311): its own references, kept so it can find the case again.
     api_client = models.ForeignKey(
-        "org.ApiClient", verbose_name="来源系统", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.ApiClient", verbose_name="来源系统", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     account_id = models.CharField("来源系统用户编号", max_length=60, blank=True)
     device_id = models.CharField("设备编号", max_length=100, blank=True)
     media_url = models.URLField("图片链接", max_length=500, blank=True)
 
     query_code_hash = models.CharField("查询码摘要", max_length=64)
-    submission_token = models.CharField("提交令牌", max_length=64, null=True, blank=True, unique=True)
+    submission_token = models.CharField("提交令牌", max_length=64, null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -280,6 +284,12 @@ class Case(models.Model):
         verbose_name = "诉求件"
         verbose_name_plural = "诉求件"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # A form sent twice makes one case; cases filed without a token (most API ones) pay nothing.
+            models.UniqueConstraint(
+                fields=["submission_token"], condition=Q(submission_token__isnull=False), name="case_submission_token_unique"
+            ),
+        ]
         indexes = [
             # The department inbox: open cases of one lead department by state, soonest due first.
             models.Index(
@@ -306,6 +316,8 @@ class Case(models.Model):
             models.Index(fields=["region"], name="case_extension_pending", condition=Q(extension_requested_days__isnull=False)),
             # Search by requester phone.
             models.Index(fields=["requester_phone"], name="case_phone"),
+            # 督办中: the open complaints pointing at a case (few rows have a link).
+            models.Index(fields=["linked_case"], name="case_linked", condition=Q(linked_case__isnull=False)),
             # Search by registration date and the default list order.
             models.Index(fields=["-created_at"], name="case_created"),
         ]

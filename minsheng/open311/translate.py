@@ -3,15 +3,19 @@ no names, phones, emails or the filing system's account ids."""
 
 from datetime import datetime
 
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
-from minsheng.cases.models import Case, CaseEvent, Category, State
+from minsheng.cases.models import CaseEvent, Category, State
 
 OPEN_STATES = {State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING}
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 def iso(moment: datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+    # astimezone with a ZoneInfo runs in C: this is called three times a row, 100 rows a page.
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
 
 
 def status_of(state: str) -> str:
@@ -49,35 +53,42 @@ def definition(category: Category) -> dict:
     }
 
 
-def request(case: Case, status_notes: str | None) -> dict:
-    is_open = case.state in OPEN_STATES
+# The columns a request needs, read with .values() (no model instances: a page has 100 rows).
+REQUEST_FIELDS = (
+    "number", "state", "description", "created_at", "updated_at", "due_at", "address", "address_id", "latitude",
+    "longitude", "media_url", "category__code", "category__name", "lead_department__name", "status_notes",
+)
+
+
+def request(row: dict) -> dict:
+    is_open = row["state"] in OPEN_STATES
     return {
-        "service_request_id": case.number,
-        "status": status_of(case.state),
-        "status_notes": status_notes or None,
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": case.description,
-        "agency_responsible": case.lead_department.name if case.lead_department_id else None,
-        "service_notice": notice(case),
-        "requested_datetime": iso(case.created_at),
-        "updated_datetime": iso(case.updated_at),
-        "expected_datetime": iso(case.due_at) if is_open else None,
-        "address": case.address or None,
-        "address_id": case.address_id or None,
+        "service_request_id": row["number"],
+        "status": "open" if is_open else "closed",
+        "status_notes": row["status_notes"] or None,
+        "service_name": row["category__name"],
+        "service_code": row["category__code"],
+        "description": row["description"],
+        "agency_responsible": row["lead_department__name"],
+        "service_notice": notice(row["state"], row["due_at"]),
+        "requested_datetime": iso(row["created_at"]),
+        "updated_datetime": iso(row["updated_at"]),
+        "expected_datetime": iso(row["due_at"]) if is_open else None,
+        "address": row["address"] or None,
+        "address_id": row["address_id"] or None,
         "zipcode": None,
-        "lat": float(case.latitude) if case.latitude is not None else None,
-        "long": float(case.longitude) if case.longitude is not None else None,
-        "media_url": case.media_url or None,
+        "lat": float(row["latitude"]) if row["latitude"] is not None else None,
+        "long": float(row["longitude"]) if row["longitude"] is not None else None,
+        "media_url": row["media_url"] or None,
     }
 
 
-def notice(case: Case) -> str:
+def notice(state: str, due_at: datetime | None) -> str:
     from minsheng.cases.workflow import due_words
 
-    if case.state in OPEN_STATES and case.due_at:
-        return f"{State(case.state).label}，本阶段期限{due_words(case.due_at)}。"
-    return State(case.state).label
+    if state in OPEN_STATES and due_at:
+        return f"{State(state).label}，本阶段期限{due_words(due_at)}。"
+    return State(state).label
 
 
 def update(event: CaseEvent) -> dict:

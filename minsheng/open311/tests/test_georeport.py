@@ -282,3 +282,14 @@ def test_the_apikey_command_prints_a_key_once_and_stores_its_digest(people, caps
     from minsheng.org.access import api_client_for
 
     assert api_client_for(secret) == stored
+
+
+def test_a_cached_list_changes_as_soon_as_a_case_does(client, people, catalogue, key):
+    number = post(client, key).json()[0]["service_request_id"]
+    first = get(client, "requests.json").json()
+    assert first[0]["agency_responsible"] is None
+    case = Case.objects.get(number=number)
+    actions.do_accept_case(case, actor=people.liu)
+    actions.do_dispatch_case(case, department=people.hukou_housing, actor=people.liu)
+    again = get(client, "requests.json").json()
+    assert again[0]["agency_responsible"] == "湖口县住建局" and again[0]["status_notes"] == "已转交湖口县住建局办理。"
