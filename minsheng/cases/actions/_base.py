@@ -114,7 +114,13 @@ def save_case(case: Case, now: datetime, *fields: str) -> None:
     )
 
 
-def write_event(
+def write_event(case: Case, kind: str, **fields) -> CaseEvent:
+    event = new_event(case, kind, **fields)
+    event.save()
+    return event
+
+
+def new_event(
     case: Case,
     kind: str,
     *,
@@ -130,7 +136,8 @@ def write_event(
     working_days: int | None = None,
     outcome: str = "",
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """The event, not yet saved (write_event saves it; the intake inserts it with its case)."""
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=actor,
@@ -181,7 +188,12 @@ def notify_users(users, *, case: Case, event: CaseEvent, subject: str, body: str
 
 
 def notify_requester(case: Case, event: CaseEvent, *, subject: str, body: str, now: datetime) -> None:
-    Notification.objects.create(
+    requester_sms(case, event, subject=subject, body=body, now=now).save()
+
+
+def requester_sms(case: Case, event: CaseEvent, *, subject: str, body: str, now: datetime) -> Notification:
+    """An SMS to the requester for the outbox, not yet saved."""
+    return Notification(
         channel="sms",
         recipient_address=case.requester_phone,
         case=case,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from minsheng.cases import rules
-from minsheng.cases.actions._base import notify_requester, now as clock_now, open_stage, require_text, write_event
+from minsheng.cases.actions._base import new_event, now as clock_now, open_stage, require_text, requester_sms
 from minsheng.cases.models import (
     Case,
     CaseAttachment,
@@ -343,11 +343,8 @@ def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, sub
         **values,
     )
     open_stage(case, State.REGISTERED, moment)
-    case.save()
-    if intake.stuck_departments:
-        case.stuck_departments.set(intake.stuck_departments)
     channel = Channel(intake.channel).label
-    event = write_event(
+    event = new_event(
         case,
         EventKind.REGISTERED,
         actor=actor,
@@ -358,6 +355,16 @@ def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, sub
         is_public=True,
         data={"channel": intake.channel, "linked_case": values["linked_case"].number if values["linked_case"] else ""},
     )
+    sms = requester_sms(
+        case,
+        event,
+        subject="诉求已登记",
+        body=f"【九江民生】您的诉求已登记，编号{number}，查询码{code}。请凭编号和查询码查询办理进度。",
+        now=moment,
+    )
+    insert_together(case, event, sms)
+    if intake.stuck_departments:
+        case.stuck_departments.set(intake.stuck_departments)
     for upload, kind in zip(intake.files, file_kinds, strict=True):
         CaseAttachment.objects.create(
             case=case,
@@ -368,11 +375,76 @@ def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, sub
             size=upload.size,
             is_public=False,
         )
-    notify_requester(
-        case,
-        event,
-        subject="诉求已登记",
-        body=f"【九江民生】您的诉求已登记，编号{number}，查询码{code}。请凭编号和查询码查询办理进度。",
-        now=moment,
-    )
     return case, code
+
+
+_INSERT_SQL: dict[str, tuple[str, list]] = {}
+
+
+def _insertable(model) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _values(obj, fields, connection, skip=()) -> list:
+    from django.db import models
+
+    # Aware datetimes go to psycopg as they are; Django's own preparation of them (checks and
+    # warnings about naive values) was a fifth of this path's time.
+    return [
+        value if isinstance(f, models.DateTimeField) else f.get_db_prep_save(value, connection)
+        for f in fields
+        if f.attname not in skip
+        for value in (f.pre_save(obj, add=True),)
+    ]
+
+
+def insert_together(case: Case, event, sms) -> None:
+    """Insert a new case, its first event and the requester's SMS.
+
+    On PostgreSQL one statement does all three (data-modifying CTEs), one round trip instead of
+    three and without the ORM's per-save machinery: intake is the platform's hottest write,
+    filed at a thousand a second by other systems. Elsewhere the three plain saves."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        case.save()
+        event.case = case
+        event.save()
+        sms.case, sms.event = case, event
+        sms.save()
+        return
+    from minsheng.cases.models import CaseEvent, Notification
+
+    case_fields, event_fields, sms_fields = _insertable(Case), _insertable(CaseEvent), _insertable(Notification)
+    if "intake" not in _INSERT_SQL:
+        q = connection.ops.quote_name
+
+        def columns(fields, skip=()):
+            return ", ".join(q(f.column) for f in fields if f.attname not in skip)
+
+        def holders(fields, skip=()):
+            return ", ".join("%s" for f in fields if f.attname not in skip)
+
+        _INSERT_SQL["intake"] = (
+            f"WITH new_case AS (INSERT INTO {q(Case._meta.db_table)} ({columns(case_fields)}) "
+            f"VALUES ({holders(case_fields)}) RETURNING id), "
+            f"new_event AS (INSERT INTO {q(CaseEvent._meta.db_table)} (case_id, {columns(event_fields, ('case_id',))}) "
+            f"SELECT new_case.id, {holders(event_fields, ('case_id',))} FROM new_case RETURNING id, case_id) "
+            f"INSERT INTO {q(Notification._meta.db_table)} (case_id, event_id, {columns(sms_fields, ('case_id', 'event_id'))}) "
+            f"SELECT new_event.case_id, new_event.id, {holders(sms_fields, ('case_id', 'event_id'))} FROM new_event "
+            "RETURNING case_id, event_id, id",
+            [],
+        )
+    sql = _INSERT_SQL["intake"][0]
+    params = (
+        _values(case, case_fields, connection)
+        + _values(event, event_fields, connection, ("case_id",))
+        + _values(sms, sms_fields, connection, ("case_id", "event_id"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        case.pk, event.pk, sms.pk = cursor.fetchone()
+    for obj in (case, event, sms):
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    event.case, sms.case, sms.event = case, case, event
