@@ -209,12 +209,12 @@ def run(args, log=print) -> dict:
 
     # Leave the bench database as it was.
     with connection.cursor() as cursor:
-        for table, column in (("cases_notification", "case_id"), ("cases_caseevent", "case_id")):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM cases_case WHERE api_client_id = %s OR number LIKE 'PGB-%%')",
-                [client.pk],
-            )
-        cursor.execute("DELETE FROM cases_case WHERE api_client_id = %s OR number LIKE 'PGB-%%'", [client.pk])
+        cursor.execute("SELECT id FROM cases_case WHERE api_client_id = %s OR number LIKE 'PGB-%%'", [client.pk])
+        ids = [row[0] for row in cursor.fetchall()]
+        # By id list, so each delete walks its table's index on case_id rather than joining.
+        cursor.execute("DELETE FROM cases_notification WHERE case_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM cases_caseevent WHERE case_id = ANY(%s)", [ids])
+        cursor.execute("DELETE FROM cases_case WHERE id = ANY(%s)", [ids])
         cursor.execute("DROP SEQUENCE IF EXISTS pgbench_case_number")
     ApiClient.objects.filter(pk=client.pk).update(is_active=False)
     results["cases_after_cleanup"] = Case.objects.count()

@@ -32,6 +32,20 @@ def _schema():
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: the WSGI calls must not close the connection that holds the
+    test's transaction (Django drops a connection left outside autocommit at request end)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(people):
     """A supervisor's token, with cases in several states to find."""
