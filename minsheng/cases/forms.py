@@ -28,6 +28,19 @@ def leaf_categories():
     )
 
 
+# Fields that belong to one kind only; the page shows them when that kind is chosen.
+KIND_ONLY_FIELDS = {
+    "enterprise_name": "enterprise",
+    "enterprise_uscc": "enterprise",
+    "applied_for": "stuck-matter",
+    "applied_on": "stuck-matter",
+    "applied_where": "stuck-matter",
+    "stuck_departments": "stuck-matter",
+    "visits": "stuck-matter",
+    "linked_case_number": "stuck-matter",
+}
+
+
 class IntakeFields(forms.Form):
     """The fields every channel asks; the action checks them again and has the last word."""
 
@@ -68,6 +81,7 @@ class IntakeFields(forms.Form):
         self.fields["stuck_departments"].queryset = departments if departments is not None else Department.objects.none()
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4().hex)
+        self.kind_codes = {str(pk): code for pk, code in CaseKind.objects.values_list("pk", "code")}
 
 
 class WindowIntakeForm(IntakeFields):
@@ -100,14 +114,15 @@ class PublicIntakeForm(IntakeFields):
 
     field_order = [
         "kind", "category", "title", "description", "wants", "address", "requester_name", "requester_phone",
-        "enterprise_name", "enterprise_uscc", "applied_for", "applied_on", "applied_where", "stuck_departments",
-        "visits", "files",
+        "enterprise_name", "enterprise_uscc", "applied_for", "applied_on", "applied_where", "visits", "files",
     ]
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, departments=departments, **kwargs)
-        for name in ("requester_id_number", "linked_case_number", "outside_reference"):
+        # A resident names where it stuck in words (原办理地点); the department list is for staff.
+        for name in ("requester_id_number", "linked_case_number", "outside_reference", "stuck_departments"):
             del self.fields[name]
+        self.fields["applied_where"].help_text = "办不成事反映必填：在哪个部门、哪个窗口办的。"
 
 
 class TrackForm(forms.Form):

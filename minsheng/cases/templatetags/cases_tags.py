@@ -55,3 +55,10 @@ def ladder_badge(level: int):
 @register.filter
 def due_text(moment):
     return due_words(moment)
+
+
+@register.filter
+def kind_only(field_name: str) -> str:
+    from minsheng.cases.forms import KIND_ONLY_FIELDS
+
+    return KIND_ONLY_FIELDS.get(field_name, "")

@@ -61,7 +61,7 @@ def submit(request):
         request,
         "cases/public_submit.html",
         {"form": form, "regions": regions, "region": region, "region_error": region_error, "questions": _questions_json(),
-         "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False)},
+         "kind_codes": json.dumps(form.kind_codes), "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False)},
     )
 
 

@@ -55,6 +55,7 @@ def register(request):
             "form": form,
             "routes": json.dumps(suggested_routes(region)),
             "questions": _questions_json(),
+            "kind_codes": json.dumps(form.kind_codes),
             "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False),
         },
     )

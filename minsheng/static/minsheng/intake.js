@@ -47,4 +47,16 @@
     });
   }
   if (category) { category.addEventListener("change", function () { update(false); }); update(true); }
+
+  // Fields of one kind only (enterprise, 办不成事) show when that kind is chosen.
+  var kinds = JSON.parse(form.dataset.kinds || "{}");
+  function showKind() {
+    var chosen = form.querySelector("[name=kind]:checked");
+    var code = chosen ? kinds[chosen.value] : "";
+    form.querySelectorAll("[data-kind-only]").forEach(function (el) {
+      el.hidden = el.dataset.kindOnly !== code;
+    });
+  }
+  form.querySelectorAll("[name=kind]").forEach(function (radio) { radio.addEventListener("change", showKind); });
+  showKind();
 })();
