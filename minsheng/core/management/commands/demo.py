@@ -1,5 +1,8 @@
 """`python -m minsheng demo`: migrate, load the Jiujiang demo data once, print the logins, serve."""
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -53,4 +56,12 @@ class Command(BaseCommand):
             lines.append(f"  {persona.username:<12} {persona.full_name} · {persona.department} · {roles}")
         self.stdout.write("\n".join(lines) + "\n")
         if not options["no_serve"]:
-            call_command("serve", bind=host)
+            # The worker beside the site, as in production: warnings and escalations happen while
+            # you watch (python -m minsheng worker --once runs a round by hand).
+            worker = subprocess.Popen([sys.executable, "-m", "minsheng", "worker", "--interval", "30"])
+            self.stdout.write("后台任务（预警、督办、回访、通知）已启动，每30秒处理一轮。\n")
+            try:
+                call_command("serve", bind=host)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=15)
