@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from minsheng.cases.catalogue import load_catalogue
+from minsheng.cases.catalogue import create_kinds, load_catalogue
 from minsheng.cases.demo import load_cases, summary
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
@@ -22,6 +22,7 @@ def load_demo_data() -> bool:
     with transaction.atomic():
         regions = load_org()
         load_pledges(regions)
+        create_kinds()  # the migration made them; a flushed database (the browser tests) has not
         load_catalogue()
         load_cases(regions)
     return True
