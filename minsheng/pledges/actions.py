@@ -304,3 +304,25 @@ def _roll_up(parent: PledgeItem) -> None:
             parent.completed_on = completed_on
             parent.save(update_fields=["percent", "completed_on", "updated_at"])
         parent = parent.parent
+
+
+@transaction.atomic
+def do_plan_milestones(item: PledgeItem, planned: list[tuple[date, str]], *, actor: User | None) -> None:
+    """Replace an item's open milestones with a new plan; completed ones stay as they are."""
+    item = PledgeItem.objects.select_for_update().select_related("pledge_list__region").get(pk=item.pk)
+    if actor is not None and not can_edit_item(actor, item):
+        raise NotAllowed("只有本地区的管理员或督办员可以调整节点。")
+    for due, _title in planned:
+        if not item.start_date <= due <= item.deadline:
+            raise ActionError(f"节点日期{due:%Y-%m-%d}应在开始日期与完成时限之间。", field="milestones")
+    open_milestones = item.milestones.filter(completed_on__isnull=True)
+    before = [(m.due_date, m.title) for m in open_milestones.order_by("due_date", "id")]
+    after = sorted((due, title.strip()[:100]) for due, title in planned if title.strip())
+    if before == after:
+        return
+    open_milestones.delete()
+    Milestone.objects.bulk_create(Milestone(item=item, title=title, due_date=due) for due, title in after)
+    PledgeEvent.objects.create(
+        item=item, kind=EventKind.EDITED, actor=actor, is_public=True, note="调整了节点计划。",
+        data={"milestones": {"old": [f"{d:%Y-%m-%d} {t}" for d, t in before], "new": [f"{d:%Y-%m-%d} {t}" for d, t in after]}},
+    )

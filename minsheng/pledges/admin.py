@@ -98,11 +98,23 @@ class PledgeItemAdmin(admin.ModelAdmin):
             messages.error(request, f"未保存：{error.message}")
 
     def save_related(self, request, form, formsets, change):
-        # co_departments went through the action; milestones are edited inline.
-        if getattr(self, "_saved", True) and form.instance.pk:
+        # co_departments went through the item's action; the milestone plan goes through its own.
+        if not getattr(self, "_saved", True) or not form.instance.pk:
             for formset in formsets:
-                formset.instance = form.instance
-                formset.save()
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        for formset in formsets:
+            # The admin's change message reads these; the formset's own saving would have set them.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            planned = [
+                (row["due_date"], row["title"])
+                for row in formset.cleaned_data
+                if row and not row.get("DELETE") and not (row.get("id") and row["id"].completed_on)
+            ]
+            try:
+                actions.do_plan_milestones(form.instance, planned, actor=request.user)
+            except ActionError as error:
+                messages.error(request, f"节点未保存：{error.message}")
 
 
 class EvidenceInline(admin.TabularInline):

@@ -229,3 +229,18 @@ def test_the_lead_department_ticks_off_a_milestone_from_the_item_page(client, pe
     assert "节点“完成设计”已标记完成" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.completed_on == NOW.date()
+
+
+def test_a_new_milestone_plan_replaces_the_open_ones_and_is_recorded(people):
+    item = make_item(make_pledge_list(people.city), people.city_housing, milestones=[(date(2026, 6, 30), "完成设计")])
+    actions.do_complete_milestone(item.milestones.get(), completed_on=date(2026, 6, 28), actor=people.li)
+    actions.do_plan_milestones(item, [(date(2026, 9, 30), "主体完工"), (date(2026, 12, 20), "验收")], actor=people.sun)
+    assert [(m.title, m.completed_on is not None) for m in item.milestones.order_by("due_date")] == [
+        ("完成设计", True), ("主体完工", False), ("验收", False)
+    ]
+    edit = item.events.filter(kind=EventKind.EDITED).get()
+    assert edit.data["milestones"]["new"] == ["2026-09-30 主体完工", "2026-12-20 验收"]
+    with pytest.raises(NotAllowed):
+        actions.do_plan_milestones(item, [], actor=people.li)
+    with pytest.raises(ActionError, match="应在开始日期与完成时限之间"):
+        actions.do_plan_milestones(item, [(date(2027, 3, 1), "明年")], actor=people.sun)
