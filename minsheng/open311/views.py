@@ -179,8 +179,8 @@ def _client(request):
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
     if not key:
         raise BadRequest(403, "api_key：缺少api_key。请向市数据管理局申请接入密钥。")
-    client = _memo(f"key:{key}", lambda: api_client_for(key) or False)
-    if not client:
+    client = _known_client(key)
+    if client is None:
         raise BadRequest(403, "api_key：密钥无效或已被吊销。")
     window = int(time.time() // 60)
     counter = f"open311:rate:{client.pk}:{window}"
@@ -193,6 +193,18 @@ def _client(request):
     if used > client.requests_per_minute:
         retry = 60 - int(time.time()) % 60
         raise BadRequest(429, f"api_key：超过每分钟{client.requests_per_minute}次的请求上限，请{retry}秒后重试。", {"Retry-After": str(retry)})
+    return client
+
+
+def _known_client(key: str):
+    """Known keys are remembered for a minute (a revoked key stops working within it); unknown
+    ones are not remembered at all, so a stream of made-up keys cannot fill the memory."""
+    entry = _MEMO.get(f"key:{key}")
+    if entry is not None and time.monotonic() - entry[0] <= CACHE_SECONDS:
+        return entry[1]
+    client = api_client_for(key)
+    if client is not None:
+        _MEMO[f"key:{key}"] = (time.monotonic(), client)
     return client
 
 
