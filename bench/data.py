@@ -470,7 +470,7 @@ class Generator:
 
     def created_times(self, n):
         """Registration moments: a growing volume over 2022-01 … NOW, by channel."""
-        rng, c = self.rng, self.clock
+        rng = self.rng
         first = FIRST_DAY.toordinal() * DAY
         span = self.now - 20 * DAY - first  # the last weeks are added by the 'recent' draw below
         out = []

@@ -16,7 +16,6 @@ import tempfile
 import time
 import urllib.request
 from datetime import datetime
-from pathlib import Path
 
 from bench import RESULTS_DIR, REPO_DIR
 

@@ -13,7 +13,6 @@ from minsheng.cases.schemas import (
     CallbackIn,
     CaseDetail,
     CaseList,
-    CaseSummary,
     CloseIn,
     ContactIn,
     DispatchIn,

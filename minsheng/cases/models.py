@@ -173,17 +173,6 @@ class SupervisionLevel(models.IntegerChoices):
     LEADER = 4, "督办：分管领导"
 
 
-class CaseQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(state__in=OPEN_STATES)
-
-    def overdue(self, now: datetime):
-        return self.open().filter(due_at__lt=now)
-
-    def at_risk(self, now: datetime):
-        return self.open().filter(warn_at__lte=now, due_at__gte=now)
-
-
 class Case(models.Model):
     number = models.CharField("编号", max_length=30, unique=True)
     region = models.ForeignKey(Region, verbose_name="受理地区", on_delete=models.PROTECT, related_name="cases")
@@ -277,8 +266,6 @@ class Case(models.Model):
 
     query_code_hash = models.CharField("查询码摘要", max_length=64)
     submission_token = models.CharField("提交令牌", max_length=64, null=True, blank=True)
-
-    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "诉求件"

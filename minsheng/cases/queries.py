@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.cases import rules
-from minsheng.cases.models import OPEN_STATES, Case, CaseEvent, State, SupervisionNotice
+from minsheng.cases.models import OPEN_STATES, Case, State, SupervisionNotice
 from minsheng.core.errors import NotFound
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
 from minsheng.org.models import Role, User
@@ -205,16 +205,16 @@ def supervision_board(user: User, now: datetime, *, region_code: str = "", depar
 
 
 def open_notices(user: User):
+    """督办单 still waiting for an answer: those sent to the user's department, and for
+    oversight roles those on any case they can see."""
+    addressed = Q(department_id=user.department_id)
+    if oversees(user):
+        addressed |= Q(case__in=visible_cases(user))
     return (
-        SupervisionNotice.objects.filter(responded_at__isnull=True)
-        .filter(Q(department_id=user.department_id) | Q(case__in=visible_cases(user)) if oversees(user) else Q(department_id=user.department_id))
+        SupervisionNotice.objects.filter(addressed, responded_at__isnull=True)
         .select_related("case", "department")
         .order_by("response_due_at")
     )
-
-
-def last_public_event(case: Case) -> CaseEvent | None:
-    return case.events.filter(is_public=True).order_by("-created_at", "-id").first()
 
 
 def recent_notifications(user: User, limit: int = 10):

@@ -148,10 +148,6 @@ class PledgeItem(models.Model):
     def status_on(self, today: date) -> str:
         return derive_status(self.percent, self.deadline, today)
 
-    @property
-    def has_children(self) -> bool:
-        return self.children.exists()
-
 
 class Milestone(models.Model):
     item = models.ForeignKey(PledgeItem, verbose_name="实事项目", on_delete=models.CASCADE, related_name="milestones")

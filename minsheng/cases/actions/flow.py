@@ -17,6 +17,7 @@ from minsheng.cases.actions._base import (
     require_text,
     save_case,
     staff_with_role,
+    supervisors_for,
     write_event,
 )
 from minsheng.cases.models import (
@@ -131,8 +132,6 @@ def do_return_case(case: Case, *, reason: str, legal_basis: str, actor: User | N
         note=reason, data={"legal_basis": legal_basis},
         on_time=moment <= case.due_at if case.due_at else None,
     )
-    from minsheng.cases.actions._base import supervisors_for
-
     notify_users(
         supervisors_for(case.region), case=case, event=event, subject=f"退单：{case.number}",
         body=f"{department}退回：{reason}（依据：{legal_basis}）", now=moment,
@@ -234,8 +233,6 @@ def do_request_extension(case: Case, *, days: int, reason: str, actor: User | No
         case, EventKind.EXTENSION_REQUESTED, actor=actor, old_state=case.state, now=moment,
         department=case.lead_department, note=reason, data={"days": days},
     )
-    from minsheng.cases.actions._base import supervisors_for
-
     notify_users(
         supervisors_for(case.region), case=case, event=event, subject=f"延期申请：{case.number}",
         body=f"{case.lead_department}申请延期{days}个工作日：{reason}", now=moment,

@@ -390,9 +390,9 @@ def _insertable(model) -> list:
 def _row(obj, fields, skip=()) -> str:
     """The object's column values as one JSON document (PostgreSQL types them on the way in)."""
     row = {}
-    for field in fields:
-        if field.attname not in skip:
-            row[field.column] = field.pre_save(obj, add=True)
+    for model_field in fields:
+        if model_field.attname not in skip:
+            row[model_field.column] = model_field.pre_save(obj, add=True)
     return json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 

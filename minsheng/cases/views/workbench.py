@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from minsheng.cases import actions, forms as case_forms, queries, rules
 from minsheng.cases.actions.privacy import do_log_personal_data_view
-from minsheng.cases.models import Case, State
+from minsheng.cases.models import Case
 from minsheng.cases.views.common import client_ip, dispatch_departments
 from minsheng.cases.workflow import TRANSITIONS, working_time_left
 from minsheng.core import clock
@@ -244,6 +244,3 @@ def reveal(request, pk: int, field: str):
         raise Http404 from None
     return _render_case(request, case, revealed={field: getattr(case, REVEALABLE[field])})
 
-
-def state_label(state: str) -> str:
-    return State(state).label
