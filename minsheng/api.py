@@ -2,6 +2,9 @@
 actions, over the same queries and actions as the pages. Every response code is documented;
 Chinese text is sent as is, not escaped."""
 
+import json
+
+from django.http import HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -40,6 +43,12 @@ api = NinjaAPI(
 )
 
 STATUS_OF = {NotFound: 404, NotAllowed: 403, Conflict: 409}
+
+
+def input_error(request, status: int, message: str, field: str | None) -> HttpResponse:
+    """The input guard's refusal (core/middleware.py) in the API's own error shape."""
+    body = json.dumps({"detail": message, "field": field}, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
 @api.exception_handler(ActionError)

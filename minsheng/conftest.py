@@ -8,8 +8,9 @@ from minsheng.core.tests.browser import BROWSER_ARGS, CHROMIUM
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings, tmp_path):
-    """Each test starts with empty caches and its own upload folder."""
+def _fresh_caches(request, _django_db_marker, settings, tmp_path):
+    """Each test starts with empty caches and its own upload folder. The shared cache lives in
+    the database unless REDIS_URL is set, so it is cleared once the test's database is open."""
     from django.core.cache import cache
 
     from minsheng.org import workdays
@@ -21,7 +22,14 @@ def _fresh_caches(settings, tmp_path):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     workdays.clear_cache()
-    cache.clear()
+    uses_database = request.node.get_closest_marker("django_db") is not None
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            uses_database = True
+            break
+    if uses_database or settings.REDIS_URL:
+        cache.clear()
     yield
     workdays.clear_cache()
 

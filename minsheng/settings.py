@@ -2,7 +2,8 @@
 
 `make demo` sets DEBUG=1; everything else is read from the environment:
 DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, HTTPS,
-MINSHENG_VAR_DIR (database file, uploads, generated secret key), LOG_LEVEL.
+MINSHENG_VAR_DIR (database file, uploads, generated secret key), REDIS_URL, TRUSTED_PROXY_COUNT,
+LOG_LEVEL.
 """
 
 import os
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_ratelimit",
+    # Serves Swagger UI's own files for /api/v1/docs (no CDN: the deployment cannot reach one).
+    "ninja",
     "minsheng.core",
     "minsheng.org",
     "minsheng.pledges",
@@ -67,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a parameter: one input rule for every channel (core/middleware.py).
+    "minsheng.core.middleware.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,7 +129,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# State every process shares (rate limits, cached lists, login lockouts): Redis when REDIS_URL
+# is set, as production does; otherwise a table in the database, so the embedded demo needs
+# nothing installed. Never one process's memory: three gunicorn workers would each count alone.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "minsheng"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "minsheng.core.cache.DatabaseCache",
+            "LOCATION": "minsheng_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# django-ratelimit counts in the default cache. Its check knows only django-redis and memcached
+# as atomic; the database cache above increments under a row lock (core/cache.py).
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# How many reverse proxies (load balancer, nginx) stand in front of the site and append to
+# X-Forwarded-For. 0: REMOTE_ADDR is the client. Set it exactly: one too many lets a client
+# choose its own address, one too few makes every resident share the proxy's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -175,6 +209,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The input guard's refusals in each part's own format; elsewhere a short Chinese page.
+MINSHENG_INPUT_ERROR_RESPONDERS = {
+    "/open311/": "minsheng.open311.formats.input_error",
+    "/api/": "minsheng.api.input_error",
 }
 
 # Public site identity, shown in page headers.

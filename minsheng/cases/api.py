@@ -21,24 +21,36 @@ from minsheng.cases.schemas import (
     ExtensionIn,
     Inbox,
     NoteIn,
+    PublicTextIn,
     ReasonIn,
     ReturnIn,
     SuperviseIn,
     WithdrawIn,
 )
 from minsheng.core import clock
+from minsheng.core.net import client_ip
 from minsheng.core.errors import ActionError
+from minsheng.core.identity import mask_personal_text
 from minsheng.org.models import Department
 
 router = Router(tags=["办件"])
 PAGE_SIZE = 50
 
 
-def summary(case: Case, now) -> dict:
+def _text_for(user, case: Case):
+    """Free text as this user may see it: as typed for the staff handling the requester's
+    matter, with personal data masked for everyone else (the pages' `private` filter)."""
+    if rules.can_see_personal_data(user, case):
+        return lambda text: text
+    return lambda text: mask_personal_text(text, names=(case.requester_name,))
+
+
+def summary(user, case: Case, now) -> dict:
+    shown = _text_for(user, case)
     return {
         "id": case.pk,
         "number": case.number,
-        "title": case.title,
+        "title": shown(case.title),
         "kind": case.kind.name,
         "category": case.category.name,
         "category_code": case.category.code,
@@ -55,18 +67,21 @@ def summary(case: Case, now) -> dict:
 
 def detail(user, case: Case) -> dict:
     now = clock.now()
-    return summary(case, now) | {
-        "description": case.description,
-        "wants": case.wants,
+    shown = _text_for(user, case)
+    return summary(user, case, now) | {
+        "description": shown(case.description),
+        "wants": shown(case.wants),
         "channel": case.channel,
         "requester_name": case.masked_name,
         "requester_phone": case.masked_phone,
-        "address": case.address,
+        "address": shown(case.address),
         "lead_department_id": case.lead_department_id,
         "co_departments": [d.name for d in case.co_departments.all()],
         "extension_requested_days": case.extension_requested_days,
         "result": case.result,
-        "result_text": case.result_text,
+        "result_text": shown(case.result_text),
+        "public_summary": case.public_summary,
+        "public_result": case.public_result,
         "rating": case.rating,
         "available_actions": rules.available_actions(user, case, now),
     }
@@ -92,7 +107,7 @@ def inbox(request, tab: str = "", page: int = Query(1, ge=1)):
         "tabs": [t.__dict__ for t in counts],
         "tab": selected,
         "total": paginator.count,
-        "cases": [summary(case, now) for case in rows],
+        "cases": [summary(request.auth, case, now) for case in rows],
     }
 
 
@@ -112,9 +127,13 @@ def search(
     results = queries.search_cases(
         request.auth, number=number[:30], phone=phone[:20], text=text[:50], state=state, date_from=date_from, date_to=date_to
     )
+    if phone:
+        actions.do_log_phone_search(
+            results.values_list("pk", flat=True), actor=request.auth, ip_address=client_ip(request)
+        )
     paginator = Paginator(results, PAGE_SIZE)
     now = clock.now()
-    return {"total": paginator.count, "cases": [summary(c, now) for c in paginator.get_page(page).object_list]}
+    return {"total": paginator.count, "cases": [summary(request.auth, c, now) for c in paginator.get_page(page).object_list]}
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetail, **ERRORS}, summary="办件详情（个人信息已脱敏）")
@@ -125,6 +144,7 @@ def case_detail(request, case_id: int):
 @router.get("/cases/{case_id}/timeline", response={200: list[Event], **ERRORS}, summary="办理记录")
 def timeline(request, case_id: int):
     case = _case(request, case_id)
+    shown = _text_for(request.auth, case)
     return [
         {
             "id": e.pk,
@@ -135,8 +155,8 @@ def timeline(request, case_id: int):
             "department": e.department.name if e.department_id else None,
             "old_state": e.old_state,
             "new_state": e.new_state,
-            "note": e.note,
-            "public_note": e.public_note,
+            "note": shown(e.note),
+            "public_note": shown(e.public_note),
             "is_public": e.is_public,
             "on_time": e.on_time,
         }
@@ -257,6 +277,13 @@ def supervise(request, case_id: int, payload: SuperviseIn):
     actions.do_issue_supervision_notice(
         case, requirement=payload.requirement, response_days=payload.response_days, actor=request.auth
     )
+    return _after(request, case)
+
+
+@router.post("/cases/{case_id}/public-text", response={200: CaseDetail, **ERRORS}, summary="改写对外公开的摘要和办理结果")
+def public_text(request, case_id: int, payload: PublicTextIn):
+    case = _case(request, case_id)
+    actions.do_edit_public_text(case, summary=payload.public_summary, result=payload.public_result, actor=request.auth)
     return _after(request, case)
 
 

@@ -6,11 +6,12 @@ from minsheng.org.models import Department, Region, RegionLevel
 
 STUCK, GENERAL, ENTERPRISE = "stuck-matter", "general", "enterprise"
 
-# code, name, description, accept, sign, handle, callback, warn share, needs USCC, stuck matter
+# code, name, description, accept, sign, handle, callback, warn share, needs USCC, stuck matter,
+# published (办不成事 and enterprise cases name a person's or a firm's own affairs: not published)
 KINDS = [
-    (STUCK, "办不成事反映", "申请事项未按时办理、多次往返仍未办成的，向“办不成事”反映窗口反映", 1, 1, 5, 2, "0.30", False, True),
-    (GENERAL, "一般诉求", "投诉、求助、建议、咨询", 1, 1, 10, 3, "0.30", False, False),
-    (ENTERPRISE, "企业诉求", "市场主体反映的困难和问题，须提供统一社会信用代码", 1, 1, 7, 3, "0.30", True, False),
+    (STUCK, "办不成事反映", "申请事项未按时办理、多次往返仍未办成的，向“办不成事”反映窗口反映", 1, 1, 5, 2, "0.30", False, True, False),
+    (GENERAL, "一般诉求", "投诉、求助、建议、咨询", 1, 1, 10, 3, "0.30", False, False, True),
+    (ENTERPRISE, "企业诉求", "市场主体反映的困难和问题，须提供统一社会信用代码", 1, 1, 7, 3, "0.30", True, False, False),
 ]
 
 YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
@@ -134,10 +135,14 @@ def load_catalogue() -> None:
 
 def create_kinds(kind_model=CaseKind) -> None:
     """The kinds every installation has (the migration calls this with its historical model)."""
-    for order, (code, name, description, accept, sign, handle, callback, share, uscc, stuck) in enumerate(KINDS, start=1):
+    # Migrations before the publication flag call this with a model that does not have it yet.
+    has_flag = any(field.name == "is_published" for field in kind_model._meta.get_fields())
+    for order, (code, name, description, accept, sign, handle, callback, share, uscc, stuck, published) in enumerate(
+        KINDS, start=1
+    ):
         kind_model.objects.get_or_create(
             code=code,
-            defaults={
+            defaults=({"is_published": published} if has_flag else {}) | {
                 "name": name,
                 "description": description,
                 "accept_days": accept,

@@ -4,7 +4,7 @@ from django import forms
 
 from minsheng.cases.actions import CONTACT_METHODS
 from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
-from minsheng.core.forms import MultipleFileField
+from minsheng.core.forms import BoundedDateField, MultipleFileField
 from minsheng.core.uploads import EVIDENCE_EXTENSIONS
 from minsheng.org.models import Department
 
@@ -62,7 +62,7 @@ class IntakeFields(forms.Form):
     address = forms.CharField(label="地点", max_length=200, required=False)
     applied_for = forms.CharField(label="原来申请办理的事项", max_length=200, required=False,
                                   help_text="办不成事反映必填，如：既有住宅加装电梯审批。")
-    applied_on = forms.DateField(label="原申请日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    applied_on = BoundedDateField(label="原申请日期", required=False,
                                  error_messages={"invalid": "原申请日期格式不正确，请写成2026-09-01。"})
     applied_where = forms.CharField(label="原办理地点", max_length=200, required=False)
     stuck_departments = forms.ModelMultipleChoiceField(label="卡在哪个部门", queryset=Department.objects.none(), required=False,
@@ -183,7 +183,7 @@ class ExtensionRequestForm(forms.Form):
 class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(label="审批意见", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect,
                                  error_messages=chosen("审批意见"))
-    new_due_date = forms.DateField(label="新的期限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    new_due_date = BoundedDateField(label="新的期限", required=False,
                                    help_text="不填则按申请的工作日数顺延。", error_messages={"invalid": "新的期限格式不正确。"})
     note = forms.CharField(label="说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -207,20 +207,32 @@ class SuperviseForm(forms.Form):
                                        error_messages={**required("回复时限"), "invalid": "回复时限应为整数。", "min_value": "回复时限至少1个工作日。", "max_value": "回复时限最多20个工作日。"})
 
 
+class PublicTextForm(forms.Form):
+    public_summary = forms.CharField(
+        label="公开摘要", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="公众通过开放接口看到的诉求内容；不填则发布诉求原文。手机号、身份证号、姓名等会自动脱敏。",
+    )
+    public_result = forms.CharField(
+        label="公开办理结果", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="公众看到的办理结果；不填则发布办结时填写的办理情况（同样自动脱敏）。",
+    )
+
+
 class AnswerNoticeForm(forms.Form):
     response = forms.CharField(label="回复内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("回复内容"))
 
 
 class SearchForm(forms.Form):
     number = forms.CharField(label="编号", max_length=30, required=False)
-    phone = forms.CharField(label="手机号码", max_length=20, required=False, help_text="完整号码或后四位")
+    phone = forms.CharField(label="手机号码", max_length=20, required=False,
+                            help_text="完整的11位号码；只查得到您经办的诉求，每次查询都会记录。")
     text = forms.CharField(label="关键词", max_length=50, required=False)
     category = forms.ModelChoiceField(label="事项分类", queryset=Category.objects.select_related("parent"), required=False)
     department = forms.ModelChoiceField(label="承办部门", queryset=Department.objects.none(), required=False)
     state = forms.ChoiceField(label="状态", required=False)
-    date_from = forms.DateField(label="登记日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    date_from = BoundedDateField(label="登记日期从", required=False,
                                 error_messages={"invalid": "登记日期格式不正确。"})
-    date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    date_to = BoundedDateField(label="登记日期至", required=False,
                               error_messages={"invalid": "登记日期格式不正确。"})
 
     def __init__(self, *args, departments, **kwargs):

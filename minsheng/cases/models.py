@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 from functools import cached_property
 
@@ -31,6 +32,10 @@ class CaseKind(models.Model):
     )
     requires_uscc = models.BooleanField("须填统一社会信用代码", default=False)
     is_stuck_matter = models.BooleanField("办不成事反映", default=False, help_text="需登记原办理事项、卡在哪个部门、跑了几次。")
+    is_published = models.BooleanField(
+        "对外公开", default=True,
+        help_text="是否通过Open311等公开接口发布（个人信息已脱敏）。办不成事反映、企业诉求默认不公开。",
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -56,6 +61,9 @@ class Category(models.Model):
     sign_days = models.PositiveSmallIntegerField("签收时限（工作日）", null=True, blank=True)
     handle_days = models.PositiveSmallIntegerField("办理时限（工作日）", null=True, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    is_published = models.BooleanField(
+        "对外公开", default=True, help_text="本分类的诉求是否通过Open311等公开接口发布；类型也须公开。"
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -250,6 +258,10 @@ class Case(models.Model):
     result = models.CharField("办理结果", max_length=12, choices=Result.choices, blank=True)
     result_text = models.TextField("办理情况", blank=True)
     result_basis = models.TextField("依据", blank=True)
+    # What the public reads instead of the text as typed, when staff wrote it (personal data is
+    # masked either way: cases/publication.py).
+    public_summary = models.TextField("公开摘要", blank=True)
+    public_result = models.TextField("公开办理结果", blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField("评价意见", blank=True)
@@ -373,6 +385,8 @@ class EventKind(models.TextChoices):
     SUPERVISION_ISSUED = "supervision_issued", "督办单"
     SUPERVISION_ANSWERED = "supervision_answered", "督办单回复"
     CALLBACK_INVITED = "callback_invited", "邀请评价"
+    PUBLIC_TEXT_EDITED = "public_text_edited", "修改公开文本"
+    ATTACHMENT_PUBLISHED = "attachment_published", "附件公开设置"
 
 
 class CaseEvent(BaseEvent):
@@ -411,12 +425,17 @@ class CaseEvent(BaseEvent):
 
 
 def attachment_path(instance: "CaseAttachment", filename: str) -> str:
-    return f"cases/{instance.case_id}/{filename}"
+    """A random name: the stored path says nothing of the case or the file, and cannot be
+    guessed. Files are served only by the view that checks access (cases/views/files.py)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{uuid.uuid4().hex}.{extension[:8]}"
 
 
 class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(CaseEvent, verbose_name="办理记录", on_delete=models.CASCADE, related_name="attachments")
+    # The attachment's address in links: a number in a URL could be walked.
+    key = models.UUIDField("链接标识", default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)
@@ -509,6 +528,7 @@ class PersonalDataView(models.Model):
     case = models.ForeignKey(Case, verbose_name="诉求件", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
     field = models.CharField("字段", max_length=30)
+    via = models.CharField("方式", max_length=10, choices=[("reveal", "显示完整信息"), ("search", "按手机号码查询")], default="reveal")
     viewed_at = models.DateTimeField("查看时间")
     ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
 

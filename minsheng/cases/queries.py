@@ -4,12 +4,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from minsheng.cases import rules
 from minsheng.cases.models import OPEN_STATES, Case, State, SupervisionNotice
-from minsheng.core.errors import NotFound
+from minsheng.core.errors import ActionError, NotFound
+from minsheng.core.identity import normalize_mobile
+from minsheng.core.text import check_date
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
 from minsheng.org.models import Role, User
 
@@ -111,8 +115,12 @@ TAB_LABELS = {
 
 
 def inbox_tabs(user: User, now: datetime) -> dict[str, QuerySet]:
-    """The user's queues, by role; each a queryset soonest-due first."""
+    """The user's queues, by role; each a queryset soonest-due first. An account without a
+    unit has none: its role has nothing to work on (and a null department would match every
+    case nobody has taken yet)."""
     tabs: dict[str, QuerySet] = {}
+    if not is_staff_member(user):
+        return tabs
     if user.has_role(Role.HANDLER, Role.DEPARTMENT_HEAD):
         tabs |= _department_tabs(user, now)
     if user.has_role(Role.SUPERVISOR):
@@ -148,21 +156,47 @@ def search_cases(
         # A fragment is read as the number's beginning (湖口-2026-0001…), which the pattern index serves.
         cases = cases.filter(number=number) if FULL_NUMBER.fullmatch(number) else cases.filter(number__startswith=number)
     if phone:
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        cases = cases.filter(requester_phone=digits) if len(digits) == 11 else cases.filter(requester_phone__endswith=digits)
+        # Only a whole number, and only among the cases whose phone the searcher may see: a
+        # fragment, or any case beyond those, would let masked numbers be read digit by digit.
+        try:
+            whole = normalize_mobile(phone)
+        except ValidationError:
+            raise ActionError("按手机号码查询请输入完整的11位号码。", field="phone") from None
+        cases = cases.filter(rules.personal_data_q(user), requester_phone=whole)
     if text:
-        cases = cases.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(address__icontains=text))
+        cases = _filter_text(cases, user, text.strip())
     if category:
         cases = cases.filter(Q(category_id=category) | Q(category__parent_id=category))
     if department:
         cases = cases.filter(lead_department_id=department)
     if state in State.values:
         cases = cases.filter(state=state)
+    check_date(date_from, field="date_from", label="登记日期从")
+    check_date(date_to, field="date_to", label="登记日期至")
     if date_from:
         cases = cases.filter(created_at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
     if date_to:
         cases = cases.filter(created_at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)))
     return cases.select_related(*CASE_LIST_RELATED).order_by("-created_at", "-id")
+
+
+# A term that could be part of a phone, ID or credit code number, or of an e-mail address.
+IDENTIFIER_LIKE = re.compile(r"\d{3,}|@")
+
+
+def _filter_text(cases: QuerySet, user: User, text: str) -> QuerySet:
+    """Words in the title, description or address. Where the searcher sees the requester only
+    masked, the search must not tell what the mask hides: a term that looks like part of an
+    identifier matches only cases the searcher may see in full, and no term matches a masked
+    case whose requester's name it contains or is part of."""
+    words = Q(title__icontains=text) | Q(description__icontains=text) | Q(address__icontains=text)
+    in_full = rules.personal_data_q(user)
+    if IDENTIFIER_LIKE.search(text):
+        return cases.filter(words & in_full)
+    names_the_requester = Q(requester_name__icontains=text) | Q(term_holds_name=True)
+    return cases.alias(term_holds_name=Contains(Value(text), F("requester_name"))).filter(
+        words & (in_full | ~names_the_requester)
+    )
 
 
 # --- supervision board ------------------------------------------------------------------------

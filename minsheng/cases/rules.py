@@ -1,8 +1,10 @@
 """Who may see and do what with a case. Actions enforce these; pages use them to show only
 what the user may do."""
 
+from django.db.models import Q
+
 from minsheng.cases.models import Case
-from minsheng.org.access import in_jurisdiction, is_staff_member, oversees
+from minsheng.org.access import in_jurisdiction, in_jurisdiction_q, is_staff_member, oversees
 from minsheng.org.models import Region, Role, User
 
 HANDLING_ROLES = (Role.HANDLER, Role.DEPARTMENT_HEAD)
@@ -56,6 +58,21 @@ def can_see_personal_data(user: User, case: Case) -> bool:
         and user.has_role(Role.WINDOW_CLERK)
         and user.department_id == case.registered_at_department_id
     )
+
+
+def personal_data_q(user: User) -> Q:
+    """can_see_personal_data as a filter: the cases whose requester this user may see in full.
+    Search by phone and free-text search over what would be masked are confined to these."""
+    if not is_staff_member(user):
+        return Q(pk__in=[])
+    allowed = Q(pk__in=[])
+    if user.has_role(*HANDLING_ROLES):
+        allowed |= Q(lead_department_id=user.department_id)
+    if user.has_role(Role.SUPERVISOR):
+        allowed |= in_jurisdiction_q(user)
+    if user.has_role(Role.WINDOW_CLERK):
+        allowed |= Q(registered_at_department_id=user.department_id)
+    return allowed
 
 
 def available_actions(user: User, case: Case, now) -> list[str]:

@@ -29,17 +29,19 @@ class CaseSummary(Schema):
 
 
 class CaseDetail(CaseSummary):
-    description: str
     wants: str
     channel: str
     requester_name: str = Field(description="已脱敏")
     requester_phone: str = Field(description="已脱敏")
+    description: str = Field(description="诉求内容；不承办本件的用户看到的是脱敏后的文本")
     address: str
     lead_department_id: int | None
     co_departments: list[str]
     extension_requested_days: int | None
     result: str
     result_text: str
+    public_summary: str = Field(description="对外公开的摘要（空：发布脱敏后的原文）")
+    public_result: str = Field(description="对外公开的办理结果（空：发布脱敏后的办理情况）")
     rating: str
     available_actions: list[str] = Field(description="当前用户此刻可执行的操作")
 
@@ -99,6 +101,11 @@ class ReturnIn(Schema):
 class NoteIn(Schema):
     text: str
     public_text: str = ""
+
+
+class PublicTextIn(Schema):
+    public_summary: str = ""
+    public_result: str = ""
 
 
 class ContactIn(Schema):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.cases.views import public, scorecards, supervision, window, workbench
+from minsheng.cases.views import files, public, scorecards, supervision, window, workbench
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("submit/", public.submit, name="submit"),
     path("submitted/", public.submitted, name="submitted"),
     path("track/", public.track, name="track"),
+    path("files/<uuid:key>/", files.attachment, name="attachment"),
     # Staff.
     path("staff/inbox/", workbench.inbox, name="inbox"),
     path("staff/search/", workbench.search, name="search"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("staff/<int:pk>/", workbench.case_page, name="case"),
     path("staff/<int:pk>/act/<str:action>/", workbench.act, name="act"),
     path("staff/<int:pk>/personal/<str:field>/", workbench.reveal, name="reveal"),
+    path("staff/<int:pk>/public-text/", workbench.edit_public_text, name="public-text"),
+    path("staff/<int:pk>/files/<uuid:key>/public/", workbench.set_attachment_public, name="attachment-public"),
     path("staff/notices/<int:pk>/answer/", supervision.answer_notice, name="answer-notice"),
     path("staff/supervision/", supervision.board, name="supervision"),
     path("staff/scorecards/", scorecards.scorecard_page, name="scorecards"),

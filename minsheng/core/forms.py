@@ -1,4 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
+
+from minsheng.core.errors import ActionError
+from minsheng.core.text import check_date
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,3 +27,19 @@ def apply_action_error(form: forms.Form, error) -> None:
     """Show an action's refusal on the field it names, or above the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+class BoundedDateField(forms.DateField):
+    """A date people type, within the years the platform works in (core/text.py), so that a
+    year 1 or 9999 gets a message on its field instead of failing in date arithmetic."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            check_date(value, field="", label=str(self.label or "日期"))
+        except ActionError as error:
+            raise ValidationError(error.message, code="out_of_range") from None

@@ -104,3 +104,67 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * max(len(value) - 1, 1)
+
+
+# --- personal data inside free text ------------------------------------------------------------
+# What a resident types ("我是王建国，电话13979212345") and what staff write back ("送达赵阿姨")
+# is published only through mask_personal_text. Patterns err on the side of masking: a
+# house number that looks like a phone number loses its middle digits, a phone number never
+# survives.
+
+_NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
+_NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+_ID_IN_TEXT = re.compile(
+    _NOT_ALNUM_BEFORE + r"\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]" + _NOT_ALNUM_AFTER
+)
+_USCC_IN_TEXT = re.compile(
+    _NOT_ALNUM_BEFORE + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _NOT_ALNUM_AFTER, re.IGNORECASE
+)
+# 139 7921 2345, 139-7921-2345, +86 13979212345, written with full-width digits too.
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9０-９])(?:(?:\+|＋)?86[\s-]?)?[1１][3-9３-９](?:[\s-]?[0-9０-９]){9}(?![0-9０-９])")
+_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])0\d{2,3}[\s-]?\d{7,8}(?![0-9])")
+_LONG_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\d{12,}(?![0-9])")  # bank cards, old 15-digit IDs
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# "我是王建国", "联系人：李芳": a name right after words that introduce one.
+_INTRODUCED_NAME = re.compile(r"(我是|我叫|本人|联系人[:：]?|姓名[:：]?|户主[:：]?|申请人[:：]?|业主[:：]?)([\u4e00-\u9fff]{2,3})")
+# "赵阿姨", "王先生": a common surname with a form of address.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧熊"
+)
+_ADDRESSED = re.compile(
+    f"([{_SURNAMES}])(阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|阿婆|先生|女士|师傅|大姐|大哥|叔叔|婶婶|伯伯|老师|同志|经理|总)"
+)
+
+
+def _mask_digits(text: str, keep_start: int, keep_end: int) -> str:
+    digits = re.sub(r"[\s\-+＋]", "", text)
+    if len(digits) <= keep_start + keep_end:
+        return "*" * len(digits)
+    return digits[:keep_start] + "*" * (len(digits) - keep_start - keep_end) + digits[-keep_end:]
+
+
+def mask_email(value: str) -> str:
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_personal_text(text: str, *, names: tuple[str, ...] | list[str] = ()) -> str:
+    """Free text with phone numbers, ID numbers, 统一社会信用代码, e-mail addresses and the
+    named people (the requester's own name, names introduced as such, a surname with a form of
+    address) masked: what may leave through public pages, Open311 and anonymous API calls."""
+    if not text:
+        return text or ""
+    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group()), text)
+    text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group()), text)
+    text = _USCC_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: _mask_digits("".join(c for c in m.group() if c.isdigit())[-11:], 3, 4), text)
+    text = _LANDLINE_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 2), text)
+    text = _LONG_NUMBER_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+        given = name[1:]
+        if len(given) >= 2:
+            text = text.replace(given, "*" * len(given))
+    text = _INTRODUCED_NAME.sub(lambda m: m.group(1) + mask_name(m.group(2)), text)
+    return _ADDRESSED.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)

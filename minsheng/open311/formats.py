@@ -6,6 +6,8 @@ from xml.etree import ElementTree
 
 from django.http import HttpResponse
 
+from minsheng.core.text import xml_safe
+
 # Root and item element names of each XML document.
 XML_NAMES = {
     "services": ("services", "service"),
@@ -40,7 +42,9 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Input never carries characters XML forbids (core/text.py); rows stored before that rule
+    # must not break the feed for everyone either.
+    return xml_safe(str(value))
 
 
 def to_xml(document: str, items) -> bytes:
@@ -71,3 +75,12 @@ def error(fmt: str, status: int, description: str, *, headers: dict | None = Non
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+def format_of(path: str) -> str:
+    return "xml" if path.endswith(".xml") else "json"
+
+
+def input_error(request, status: int, message: str, field: str | None) -> HttpResponse:
+    """The input guard's refusal (core/middleware.py) as the spec's error array."""
+    return error(format_of(request.path), status, message)

@@ -1,10 +1,12 @@
-"""Cases and the catalogue as GeoReport v2 sees them. No personal data leaves through here:
-no names, phones, emails or the filing system's account ids."""
+"""Cases and the catalogue as GeoReport v2 sees them: the public version of a case
+(cases/publication.py). No personal data leaves through here: no names, phones, emails or the
+filing system's account ids, and free text has them masked."""
 
 from datetime import datetime
 
 from zoneinfo import ZoneInfo
 
+from minsheng.cases import publication
 from minsheng.cases.models import CaseEvent, Category, State
 
 OPEN_STATES = {State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING}
@@ -55,8 +57,9 @@ def definition(category: Category) -> dict:
 
 # The columns a request needs, read with .values() (no model instances: a page has 100 rows).
 REQUEST_FIELDS = (
-    "number", "state", "description", "created_at", "updated_at", "due_at", "address", "address_id", "latitude",
-    "longitude", "media_url", "category__code", "category__name", "lead_department__name", "status_notes",
+    "number", "state", "created_at", "updated_at", "due_at", "address_id", "latitude", "longitude", "media_url",
+    "category__code", "category__name", "lead_department__name", "status_notes", "status_notes_kind",
+    *publication.PUBLIC_TEXT_FIELDS,
 )
 
 
@@ -65,16 +68,16 @@ def request(row: dict) -> dict:
     return {
         "service_request_id": row["number"],
         "status": "open" if is_open else "closed",
-        "status_notes": row["status_notes"] or None,
+        "status_notes": publication.public_note(row["status_notes_kind"], row["status_notes"], row) or None,
         "service_name": row["category__name"],
         "service_code": row["category__code"],
-        "description": row["description"],
+        "description": publication.public_description(row),
         "agency_responsible": row["lead_department__name"],
         "service_notice": notice(row["state"], row["due_at"]),
         "requested_datetime": iso(row["created_at"]),
         "updated_datetime": iso(row["updated_at"]),
         "expected_datetime": iso(row["due_at"]) if is_open else None,
-        "address": row["address"] or None,
+        "address": publication.public_address(row) or None,
         "address_id": row["address_id"] or None,
         "zipcode": None,
         "lat": float(row["latitude"]) if row["latitude"] is not None else None,
@@ -98,6 +101,6 @@ def update(event: CaseEvent) -> dict:
         "status": status_of(event.new_state),
         "external_status_code": event.new_state,
         "updated_datetime": iso(event.created_at),
-        "description": event.public_note,
+        "description": publication.public_note(event.kind, event.public_note, event.case),
         "media_url": None,
     }

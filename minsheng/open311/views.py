@@ -2,7 +2,6 @@
 or its intake action, and renders the spec's documents; errors are a list of {code, description}
 with 400 for bad input, 403 for a missing or wrong api_key, 404 for an unknown request or service."""
 
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,13 +10,15 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
 from minsheng.cases.actions import Intake, do_register_case
 from minsheng.cases.catalogue import GENERAL
+from minsheng.cases.publication import published_q
 from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
 from minsheng.core import clock
 from minsheng.core.errors import ActionError
+from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
 from minsheng.open311.formats import error, respond
 from minsheng.org.access import api_client_for
@@ -50,30 +51,25 @@ class BadRequest(Exception):
         self.status, self.description, self.headers = status, description, headers
 
 
-def _memo(key: str, compute):
-    """Per-process memo for the catalogue and the jurisdictions: they change a few times a year."""
-    entry = _MEMO.get(key)
-    if entry is None or time.monotonic() - entry[0] > CACHE_SECONDS:
-        entry = _MEMO[key] = (time.monotonic(), compute())
-    return entry[1]
-
-
-_MEMO: dict = {}
+def _shared(key: str, compute):
+    """The catalogue and the jurisdictions change a few times a year: kept a minute in the
+    cache every process shares, so an administrator's change reaches all of them together."""
+    return cache.get_or_set(f"open311:{key}", compute, CACHE_SECONDS)
 
 
 def clear_memo() -> None:
-    _MEMO.clear()
+    cache.delete_many([f"open311:{key}" for key in ("jurisdictions", "services", "kind")])
 
 
 def _jurisdictions() -> dict[str, Region]:
-    return _memo(
+    return _shared(
         "jurisdictions",
         lambda: {r.code: r for r in Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")},
     )
 
 
 def _region_ids(region: Region) -> list[int]:
-    return _memo(
+    return _shared(
         f"regions:{region.pk}",
         lambda: list(Region.objects.filter(code__startswith=region.code_prefix).values_list("pk", flat=True)),
     )
@@ -89,11 +85,11 @@ def _services() -> dict[str, tuple[Category, bool]]:
         )
         return {c.code: (c, bool(c.questions.all())) for c in leaves}
 
-    return _memo("services", load)
+    return _shared("services", load)
 
 
 def _general_kind() -> CaseKind:
-    return _memo("kind", lambda: CaseKind.objects.get(code=GENERAL))
+    return _shared("kind", lambda: CaseKind.objects.get(code=GENERAL))
 
 
 def _jurisdiction(params) -> Region:
@@ -110,25 +106,36 @@ def _jurisdiction(params) -> Region:
     return region
 
 
-def _format(fmt: str) -> str:
-    return fmt if fmt in FORMATS else "json"
+KEY_IN_URL = (
+    "api_key：密钥不能放在网址里：网址会被写进代理和服务器的访问日志。"
+    "请放在POST请求体的api_key字段，或X-Api-Key请求头中；已经这样发出过的密钥请联系管理员更换。"
+)
 
 
-def _guard(view):
-    def wrapped(request, *args, fmt: str, **kwargs):
-        if fmt not in FORMATS:
-            return error("json", 404, f"不支持的格式“{fmt[:10]}”，请使用.json或.xml。")
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except BadRequest as problem:
-            return error(fmt, problem.status, problem.description, headers=problem.headers)
+def _guard(*methods: str):
+    """The endpoint's methods, formats and errors: every refusal is the spec's error array."""
 
-    wrapped.__name__ = view.__name__
-    return wrapped
+    def decorate(view):
+        def wrapped(request, *args, fmt: str, **kwargs):
+            if fmt not in FORMATS:
+                return error("json", 404, f"不支持的格式“{fmt[:10]}”，请使用.json或.xml。")
+            if request.method not in methods:
+                allowed = ", ".join(methods)
+                return error(fmt, 405, f"此地址只接受{'、'.join(methods)}请求。", headers={"Allow": allowed})
+            try:
+                if "api_key" in request.GET:
+                    raise BadRequest(400, KEY_IN_URL)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except BadRequest as problem:
+                return error(fmt, problem.status, problem.description, headers=problem.headers)
+
+        wrapped.__name__ = view.__name__
+        return csrf_exempt(wrapped)
+
+    return decorate
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def discovery(request, fmt: str):
     base = request.build_absolute_uri("/open311/v2/")
     payload = {
@@ -148,16 +155,14 @@ def discovery(request, fmt: str):
     return respond("discovery", payload, fmt)
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def services(request, fmt: str):
     _jurisdiction(request.GET)
     items = [translate.service(category, has_questions) for category, has_questions in _services().values()]
     return respond("services", items, fmt)
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def service_definition(request, service_code: str, fmt: str):
     _jurisdiction(request.GET)
     found = _services().get(service_code)
@@ -166,9 +171,7 @@ def service_definition(request, service_code: str, fmt: str):
     return respond("service_definition", translate.definition(found[0]), fmt)
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-@_guard
+@_guard("GET", "POST")
 def requests_(request, fmt: str):
     if request.method == "POST":
         return _create(request, fmt)
@@ -176,35 +179,25 @@ def requests_(request, fmt: str):
 
 
 def _client(request):
-    key = request.POST.get("api_key") or request.GET.get("api_key") or ""
+    """The client system whose key came in the body or the X-Api-Key header, within its rate.
+
+    The key is looked up on every request (one indexed read), so a revoked key stops at once;
+    requests are counted in the shared cache, so the limit holds across all processes."""
+    key = request.POST.get("api_key") or request.headers.get("X-Api-Key") or ""
     if not key:
         raise BadRequest(403, "api_key：缺少api_key。请向市数据管理局申请接入密钥。")
-    client = _known_client(key)
+    client = api_client_for(key)
     if client is None:
         raise BadRequest(403, "api_key：密钥无效或已被吊销。")
-    window = int(time.time() // 60)
-    counter = f"open311:rate:{client.pk}:{window}"
-    cache.add(counter, 0, 120)
-    try:
-        used = cache.incr(counter)
-    except ValueError:  # the counter expired between add and incr
-        cache.set(counter, 1, 120)
-        used = 1
-    if used > client.requests_per_minute:
-        retry = 60 - int(time.time()) % 60
-        raise BadRequest(429, f"api_key：超过每分钟{client.requests_per_minute}次的请求上限，请{retry}秒后重试。", {"Retry-After": str(retry)})
-    return client
-
-
-def _known_client(key: str):
-    """Known keys are remembered for a minute (a revoked key stops working within it); unknown
-    ones are not remembered at all, so a stream of made-up keys cannot fill the memory."""
-    entry = _MEMO.get(f"key:{key}")
-    if entry is not None and time.monotonic() - entry[0] <= CACHE_SECONDS:
-        return entry[1]
-    client = api_client_for(key)
-    if client is not None:
-        _MEMO[f"key:{key}"] = (time.monotonic(), client)
+    usage = get_usage(
+        request, group="open311-key", key=lambda _group, _request: str(client.pk),
+        rate=f"{client.requests_per_minute}/m", increment=True,
+    )
+    if usage is not None and usage["should_limit"]:
+        retry = max(usage["time_left"], 1)
+        raise BadRequest(
+            429, f"api_key：超过每分钟{client.requests_per_minute}次的请求上限，请{retry}秒后重试。", {"Retry-After": str(retry)}
+        )
     return client
 
 
@@ -280,15 +273,27 @@ def _create(request, fmt: str):
 
 
 def _moment(params, name: str) -> datetime | None:
+    """An ISO 8601 date or date-time parameter, refused with the spec's error when it is not one
+    or lies outside the years people file in (a year 1 or 9999 would overflow the arithmetic)."""
     text = (params.get(name) or "").strip()
     if not text:
         return None
-    moment = parse_datetime(text.replace(" ", "+")) if "T" in text else None
+    wrong = f"{name}：“{text[:40]}”不是有效的ISO 8601日期时间，应如2026-11-26T09:00:00+08:00。"
+    try:
+        if "T" in text:
+            # A "+" in a query string arrives as a space unless the client encoded it.
+            moment = parse_datetime(text.replace(" ", "+"))
+        else:
+            day = parse_date(text)
+            moment = datetime.combine(day, datetime.min.time()) if day else None
+    except ValueError:  # well-formed but impossible: month 13, hour 25
+        raise BadRequest(400, wrong) from None
     if moment is None:
-        day = parse_date(text) if "T" not in text else None
-        if day is None:
-            raise BadRequest(400, f"{name}：“{text[:40]}”不是ISO 8601日期时间，应如2026-11-26T09:00:00+08:00。")
-        moment = datetime.combine(day, datetime.min.time())
+        raise BadRequest(400, wrong)
+    try:
+        check_date(moment.date(), field=name, label="日期")
+    except ActionError as problem:
+        raise BadRequest(400, f"{name}：{problem.message}") from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -298,15 +303,18 @@ def _positive(params, name: str, default: int, maximum: int) -> int:
     text = (params.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    number = parse_id(text)
+    if number is None:
         raise BadRequest(400, f"{name}：应为正整数。")
-    return min(int(text), maximum)
+    return min(number, maximum)
 
 
 def _rows(cases):
     """Request rows as dicts, each with its latest public note (status_notes) from one correlated lookup."""
     latest = CaseEvent.objects.filter(case=OuterRef("pk"), is_public=True).order_by("-created_at", "-id")
-    return cases.annotate(status_notes=Subquery(latest.values("public_note")[:1])).values(*translate.REQUEST_FIELDS)
+    return cases.annotate(
+        status_notes=Subquery(latest.values("public_note")[:1]), status_notes_kind=Subquery(latest.values("kind")[:1])
+    ).values(*translate.REQUEST_FIELDS)
 
 
 def _cached(request, fmt: str, build):
@@ -326,7 +334,7 @@ def _cached(request, fmt: str, build):
 def _list(request, fmt: str):
     params = request.GET
     region = _jurisdiction(params)
-    cases = Case.objects.filter(region_id__in=_region_ids(region))
+    cases = Case.objects.filter(published_q(), region_id__in=_region_ids(region))
     ids = [part.strip() for part in (params.get("service_request_id") or "").split(",") if part.strip()]
     if ids:
         cases = cases.filter(number__in=ids[:MAX_ROWS])
@@ -362,28 +370,27 @@ def _list(request, fmt: str):
     return respond("service_requests", [translate.request(row) for row in rows], fmt)
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def request_detail(request, service_request_id: str, fmt: str):
     region = _jurisdiction(request.GET)
-    row = _rows(Case.objects.filter(number=service_request_id, region__code__startswith=region.code_prefix)).first()
+    row = _rows(
+        Case.objects.filter(published_q(), number=service_request_id[:30], region__code__startswith=region.code_prefix)
+    ).first()
     if row is None:
         raise BadRequest(404, f"service_request_id：没有编号为“{service_request_id[:40]}”的诉求。")
     return respond("service_requests", [translate.request(row)], fmt)
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def token(request, token: str, fmt: str):
     _jurisdiction(request.GET)
-    case = Case.objects.filter(submission_token=f"open311:{token}").only("number").first()
+    case = Case.objects.filter(published_q(), submission_token=f"open311:{token[:60]}").only("number").first()
     if case is None:
         raise BadRequest(404, f"token：没有找到令牌“{token[:40]}”对应的诉求。")
     return respond("service_requests", [{"service_request_id": case.number, "token": token}], fmt)
 
 
-@require_GET
-@_guard
+@_guard("GET")
 def updates(request, fmt: str):
     """FixMyStreet's servicerequestupdates: the public updates of requests in a period."""
     params = request.GET
@@ -398,7 +405,11 @@ def updates(request, fmt: str):
         raise BadRequest(400, "start_date/end_date：两者相差不能超过90天。")
     events = (
         CaseEvent.objects.filter(
-            is_public=True, created_at__gt=start, created_at__lte=end, case__region__code__startswith=region.code_prefix
+            published_q("case__"),
+            is_public=True,
+            created_at__gt=start,
+            created_at__lte=end,
+            case__region_id__in=_region_ids(region),
         )
         .select_related("case")
         .order_by("created_at", "id")[:MAX_ROWS]

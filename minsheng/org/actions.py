@@ -98,6 +98,10 @@ def do_set_roles(user: User, roles: set[str], *, actor: User | None) -> None:
     if unknown:
         raise ActionError(f"未知的角色：{'、'.join(sorted(unknown))}。", field="roles")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if roles and user.department_id is None:
+        # Every role works within its unit's jurisdiction; without a unit it would see nothing
+        # (or, through a query that forgot to check, everything).
+        raise ActionError("有角色的工作人员必须先选择所属部门。", field="department")
     old = set(user.role_grants.values_list("role", flat=True))
     if old == set(roles):
         return

@@ -42,6 +42,12 @@ class StaffForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.roles)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("roles") and not data.get("department") and "department" in self.fields:
+            self.add_error("department", "有角色的工作人员必须选择所属部门：角色只在所属部门的辖区内起作用。")
+        return data
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

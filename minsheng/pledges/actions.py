@@ -10,6 +10,7 @@ from django.db import transaction
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed
+from minsheng.core.text import check_date, check_text, control_character_message, forbidden_character
 from minsheng.core.uploads import check_upload
 from minsheng.org.models import Department, Region, User
 from minsheng.pledges.models import (
@@ -64,6 +65,15 @@ class ItemDraft:
 def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, str]]:
     """The rules an item must meet, as (field, message) pairs; empty when it is valid."""
     problems = []
+    texts = {"number": "序号", "title": "事项名称", "description": "具体内容", "lead_leader": "牵头领导", "target": "目标任务"}
+    for name, label in texts.items():
+        position = forbidden_character(getattr(draft, name) or "")
+        if position is not None:
+            problems.append((name, control_character_message(label, getattr(draft, name), position)))
+    for _due, title in draft.milestones:
+        position = forbidden_character(title or "")
+        if position is not None:
+            problems.append(("milestones", control_character_message("节点名称", title, position)))
     if not pledge_list.region.contains(draft.region):
         problems.append(("region", f"所属地区“{draft.region}”不在清单制定地区“{pledge_list.region}”范围内。"))
     if draft.level == Level.COUNTY and draft.region.county is None:
@@ -217,11 +227,12 @@ def do_post_progress(
     item = PledgeItem.objects.select_for_update().get(pk=item.pk)
     if actor is not None and not can_post_progress(actor, item):
         raise NotAllowed("只有牵头单位可以报送本事项的进度。")
-    text = (text or "").strip()
+    text = check_text((text or "").strip(), field="text", label="进展情况")
     if not text:
         raise ActionError("请填写进展情况。", field="text")
     if len(text) > 2000:
         raise ActionError("进展情况不能超过2000字。", field="text")
+    check_date(happened_on, field="happened_on", label="进展日期")
     today = clock.today()
     if happened_on > today:
         raise ActionError("进展日期不能晚于今天。", field="happened_on")

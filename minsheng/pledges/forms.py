@@ -1,15 +1,14 @@
 from django import forms
 from django.utils import timezone
 
-from minsheng.core.forms import MultipleFileField
+from minsheng.core.forms import BoundedDateField, MultipleFileField
 from minsheng.core.uploads import EVIDENCE_EXTENSIONS
 from minsheng.org.models import Region
 
 
 class ProgressForm(forms.Form):
-    happened_on = forms.DateField(
+    happened_on = BoundedDateField(
         label="进展日期",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写进展日期。", "invalid": "进展日期格式不正确，请写成2026-06-30。"},
     )
     percent = forms.IntegerField(

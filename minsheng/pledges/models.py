@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -194,11 +195,14 @@ class PledgeEvent(BaseEvent):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    return f"pledges/evidence/{instance.event.item_id}/{filename}"
+    """A random name; files are served only by the evidence view, which checks the update is public."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"pledges/evidence/{uuid.uuid4().hex}.{extension[:8]}"
 
 
 class Evidence(models.Model):
     event = models.ForeignKey(PledgeEvent, verbose_name="进度记录", on_delete=models.CASCADE, related_name="evidence")
+    key = models.UUIDField("链接标识", default=uuid.uuid4, unique=True, editable=False)
     file = models.FileField("文件", upload_to=evidence_path)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)

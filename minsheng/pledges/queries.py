@@ -6,6 +6,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
+from minsheng.core.text import parse_id
 from minsheng.core.errors import NotFound
 from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region, RegionLevel, User
@@ -127,7 +128,8 @@ def search_items(*, year: int | None, query: str = "", region: str = "", area: s
     elif region:
         items = items.filter(level=Level.COUNTY, region__code__startswith=region[:6])
     if area:
-        items = items.filter(focus_area_id=area) if area.isdigit() else items.none()
+        area_id = parse_id(area)
+        items = items.filter(focus_area_id=area_id) if area_id else items.none()
     if status in Status.values:
         items = items.with_status_in(status, today)
     return items.with_status(today).order_by("pledge_list__region__code", "id")

@@ -7,22 +7,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from minsheng.core.errors import ActionError, NotFound
+from minsheng.core.files import file_response
 from minsheng.core.forms import apply_action_error
+from minsheng.core.text import parse_id
 from minsheng.core.uploads import XLSX_KIND, check_upload
-from minsheng.org.access import jurisdiction
+from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region
 from minsheng.pledges import actions, queries, xlsx
 from minsheng.pledges.forms import ImportForm, ProgressForm
-from minsheng.pledges.models import FocusArea, PledgeItem, PledgeList, Status
+from minsheng.pledges.models import Evidence, FocusArea, PledgeItem, PledgeList, Status
 from minsheng.pledges.rules import can_manage_list, can_post_progress
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request, years: list[int]) -> int | None:
-    requested = request.GET.get("year", "")
-    if requested.isdigit() and int(requested) in years:
-        return int(requested)
+    requested = parse_id(request.GET.get("year", ""))
+    if requested in years:
+        return requested
     return years[0] if years else None
 
 
@@ -220,3 +222,12 @@ def _quote(filename: str) -> str:
     from urllib.parse import quote
 
     return quote(filename)
+
+
+@require_http_methods(["GET"])
+def evidence(request, key):
+    """A progress update's evidence: public with its update; staff only for an update that is not."""
+    found = Evidence.objects.select_related("event").filter(key=key).first()
+    if found is None or not (found.event.is_public or is_staff_member(request.user)):
+        raise Http404("没有找到这个文件。")
+    return file_response(found.file, found.original_name, found.content_type)

@@ -18,6 +18,8 @@ from minsheng.cases.actions.flow import (
 )
 from minsheng.cases.actions.intake import Intake, do_register_case, query_code_matches
 from minsheng.cases.actions.notifications import send_pending
+from minsheng.cases.actions.privacy import do_log_personal_data_view, do_log_phone_search
+from minsheng.cases.actions.publication import do_edit_public_text, do_set_attachment_public
 from minsheng.cases.actions.supervision import (
     do_answer_supervision_notice,
     do_issue_supervision_notice,
@@ -34,13 +36,17 @@ __all__ = [
     "do_close_case",
     "do_decide_extension",
     "do_dispatch_case",
+    "do_edit_public_text",
     "do_issue_supervision_notice",
+    "do_log_personal_data_view",
+    "do_log_phone_search",
     "do_rate_case",
     "do_record_contact",
     "do_register_case",
     "do_reject_case",
     "do_request_extension",
     "do_return_case",
+    "do_set_attachment_public",
     "do_sign_case",
     "do_uphold_dispatch",
     "do_withdraw_case",

@@ -10,6 +10,7 @@ from minsheng.cases.models import Case, CaseEvent, Notification, State, Supervis
 from minsheng.cases.workflow import TRANSITIONS, rung_time, stage_days, warn_time
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, Conflict, NotAllowed
+from minsheng.core.text import check_text
 from minsheng.org import workdays
 from minsheng.org.models import Department, Region, RegionLevel, Role, User
 
@@ -156,9 +157,15 @@ def new_event(
 
 
 def require_text(value: str, field: str, label: str, *, max_length: int = 2000) -> str:
-    text = (value or "").strip()
+    text = optional_text(value, field, label, max_length=max_length)
     if not text:
         raise ActionError(f"请填写{label}。", field=field)
+    return text
+
+
+def optional_text(value: str, field: str, label: str, *, max_length: int = 2000) -> str:
+    """Free text as stored: stripped, free of control characters, within its length."""
+    text = check_text((value or "").strip(), field=field, label=label)
     if len(text) > max_length:
         raise ActionError(f"{label}不能超过{max_length}字。", field=field)
     return text

@@ -13,6 +13,7 @@ from minsheng.cases.actions._base import (
     notify_users,
     now as clock_now,
     open_stage,
+    optional_text,
     plan_next_check,
     require_text,
     save_case,
@@ -30,6 +31,7 @@ from minsheng.cases.models import (
 )
 from minsheng.cases.workflow import due_words, warn_time
 from minsheng.core.errors import ActionError
+from minsheng.core.text import check_date
 from minsheng.org import workdays
 from minsheng.org.access import in_jurisdiction
 from minsheng.org.models import Department, Role, User
@@ -47,11 +49,12 @@ def _handlers(department: Department):
 def do_accept_case(case: Case, *, actor: User | None, note: str = ""):
     case = lock_case(case)
     check(case, "accept", actor)
+    note = optional_text(note, "note", "受理意见")
     moment, old = clock_now(), case.state
     open_stage(case, State.ACCEPTED, moment)
     save_case(case, moment)
     return write_event(
-        case, EventKind.ACCEPTED, actor=actor, old_state=old, now=moment, note=note.strip()[:2000],
+        case, EventKind.ACCEPTED, actor=actor, old_state=old, now=moment, note=note,
         public_note="您的诉求已受理。", is_public=True,
     )
 
@@ -87,6 +90,7 @@ def do_dispatch_case(
     case = lock_case(case)
     check(case, "dispatch", actor)
     _check_department(actor, case, department, "department")
+    note = optional_text(note, "note", "派单意见")
     co_departments = [d for d in co_departments if d.pk != department.pk]
     for co in co_departments:
         _check_department(actor, case, co, "co_departments")
@@ -100,7 +104,7 @@ def do_dispatch_case(
     redispatch = old == State.RETURNED
     event = write_event(
         case, EventKind.DISPATCHED, actor=actor, old_state=old, now=moment, department=department,
-        note=note.strip()[:2000],
+        note=note,
         public_note=f"已转交{department}办理。",
         is_public=True,
         data={
@@ -188,7 +192,7 @@ def do_add_note(case: Case, *, text: str, public_text: str = "", actor: User | N
     else:
         check(case, "note", actor)
     text = require_text(text, "text", "办理进展")
-    public_text = (public_text or "").strip()[:2000]
+    public_text = optional_text(public_text, "public_text", "告知诉求人的内容")
     moment = clock_now()
     return write_event(
         case, EventKind.NOTE, actor=actor, old_state=case.state, now=moment,
@@ -248,6 +252,8 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
     check(case, "decide_extension", actor)
     if not case.extension_requested_days:
         raise ActionError("本件没有待审批的延期申请。")
+    note = optional_text(note, "note", "说明")
+    check_date(new_due_date, field="new_due_date", label="新的期限")
     moment, requested = clock_now(), case.extension_requested_days
     old_due = case.due_at
     case.extension_requested_days = None
@@ -267,7 +273,7 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
     kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
     event = write_event(
         case, kind, actor=actor, old_state=case.state, now=moment, department=case.lead_department,
-        note=note.strip()[:2000],
+        note=note,
         public_note=f"办理期限延长至{new_due_date:%Y年%m月%d日}。" if approve else "",
         is_public=approve,
         data={
@@ -292,7 +298,7 @@ def do_close_case(case: Case, *, result: str, text: str, basis: str = "", actor:
     if result not in Result.values:
         raise ActionError("请选择办理结果：已解决、已解释说明或无法解决。", field="result")
     text = require_text(text, "text", "办理情况", max_length=4000)
-    basis = (basis or "").strip()
+    basis = optional_text(basis, "basis", "依据或原因", max_length=4000)
     if result == Result.EXPLAINED and not basis:
         raise ActionError("已解释说明的，请填写政策或法律依据。", field="basis")
     if result == Result.UNSOLVABLE and not basis:
@@ -301,7 +307,7 @@ def do_close_case(case: Case, *, result: str, text: str, basis: str = "", actor:
     on_time = moment <= case.due_at
     start_day = timezone.localtime(case.assigned_at or case.created_at).date()
     days_taken = workdays.working_days_between(start_day, timezone.localtime(moment).date())
-    case.result, case.result_text, case.result_basis, case.closed_at = result, text, basis[:4000], moment
+    case.result, case.result_text, case.result_basis, case.closed_at = result, text, basis, moment
     case.rating, case.rating_comment = "", ""
     open_stage(case, State.CLOSED, moment, reset_ladder=True)
     save_case(case, moment, "result", "result_text", "result_basis", "closed_at", "rating", "rating_comment")
@@ -322,7 +328,7 @@ def do_rate_case(case: Case, *, rating: str, comment: str = "", actor: User | No
     check(case, "rate", actor, by_requester=by_requester)
     if rating not in Rating.values:
         raise ActionError("请选择满意、基本满意或不满意。", field="rating")
-    comment = (comment or "").strip()[:1000]
+    comment = optional_text(comment, "comment", "评价意见", max_length=1000)
     if rating == Rating.UNSATISFIED and not comment:
         raise ActionError("不满意的，请说明原因，以便重新办理。", field="comment")
     moment, old = clock_now(), case.state
@@ -359,11 +365,12 @@ def do_rate_case(case: Case, *, rating: str, comment: str = "", actor: User | No
 def do_withdraw_case(case: Case, *, reason: str = "", actor: User | None, by_requester: bool = False):
     case = lock_case(case)
     check(case, "withdraw", actor, by_requester=by_requester)
+    reason = optional_text(reason, "reason", "撤回原因", max_length=1000)
     moment, old = clock_now(), case.state
     open_stage(case, State.WITHDRAWN, moment)
     save_case(case, moment)
     return write_event(
         case, EventKind.WITHDRAWN, actor=actor, old_state=old, now=moment, department=case.lead_department,
-        note=(reason or "").strip()[:1000], public_note="诉求人已撤回本诉求。", is_public=True,
+        note=reason, public_note="诉求人已撤回本诉求。", is_public=True,
         data={"by_requester": by_requester},
     )

@@ -31,6 +31,7 @@ from minsheng.cases.models import (
 )
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
+from minsheng.core.text import check_date, check_text
 from minsheng.core.uploads import check_upload
 from minsheng.org.models import Department, Region, RegionLevel, User
 
@@ -186,11 +187,30 @@ def _clean_answers(category: Category, answers: dict) -> dict:
     return cleaned
 
 
+def _linked_case(intake: Intake) -> Case | None:
+    """The case a 办不成事 complaint is about. Only a case of the intake's own jurisdiction can
+    be linked: the link puts that case under supervision (督办中), which is for the
+    supervisors who answer for it. A case elsewhere reads the same as no case at all."""
+    number = intake.linked_case_number.strip()
+    if not number:
+        return None
+    linked = Case.objects.select_related("region").filter(number=number[:30]).first()
+    if linked is None or not intake.region.contains(linked.region):
+        raise ActionError(
+            f"{intake.region.name}没有编号为“{number[:30]}”的办件。其他地区的办件，请到其所在地区或市级窗口反映。",
+            field="linked_case_number",
+        )
+    return linked
+
+
 def _coordinate(value, field: str, label: str, low: int, high: int) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value).strip())
+        if not number.is_finite():  # NaN and Infinity parse, and compare with an error
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.000001"))
     except InvalidOperation:
         raise ActionError(f"{label}应为数字。", field=field) from None
     if not low <= number <= high:
@@ -198,8 +218,44 @@ def _coordinate(value, field: str, label: str, low: int, high: int) -> Decimal |
     return number
 
 
+# The intake's text fields and the names a form shows them under.
+TEXT_LABELS = {
+    "requester_name": "诉求人姓名",
+    "requester_phone": "手机号码",
+    "requester_id_number": "身份证号",
+    "requester_email": "电子邮箱",
+    "enterprise_name": "企业名称",
+    "enterprise_uscc": "统一社会信用代码",
+    "title": "标题",
+    "description": "诉求内容",
+    "wants": "希望如何解决",
+    "address": "地点",
+    "address_id": "地址编码",
+    "applied_for": "原办理事项",
+    "applied_where": "原办理地点",
+    "linked_case_number": "关联原办件编号",
+    "outside_reference": "外部办件编号",
+    "account_id": "来源系统用户编号",
+    "device_id": "设备编号",
+    "media_url": "图片链接",
+    "request_type": "诉求性质",
+}
+
+
+def _check_control_characters(intake: Intake) -> None:
+    for name, label in TEXT_LABELS.items():
+        check_text(str(getattr(intake, name) or ""), field=name, label=label)
+    for code, answer in (intake.answers or {}).items():
+        check_text(str(code), field="answers", label="补充问题")
+        for value in answer if isinstance(answer, list) else [answer]:
+            check_text(str(value if value is not None else ""), field=f"answer_{code}", label="补充问题的回答")
+    for upload in intake.files:
+        check_text(upload.name or "", field="files", label="附件文件名")
+
+
 def _validate(intake: Intake) -> dict:
     """Every field checked before anything is written; the first problem is raised, naming its field."""
+    _check_control_characters(intake)
     values = {}
     kind, category = intake.kind, intake.category
     if not category.is_leaf:
@@ -282,14 +338,10 @@ def _validate(intake: Intake) -> dict:
             raise ActionError("请填写跑了几次。", field="visits")
     if intake.visits is not None and not 0 <= intake.visits <= 99:
         raise ActionError("跑了几次应为0到99之间的整数。", field="visits")
+    check_date(intake.applied_on, field="applied_on", label="原申请日期")
     if intake.applied_on and intake.applied_on > clock_now().date():
         raise ActionError("原申请日期不能晚于今天。", field="applied_on")
-    values["linked_case"] = None
-    if intake.linked_case_number.strip():
-        linked = Case.objects.filter(number=intake.linked_case_number.strip()).first()
-        if linked is None:
-            raise ActionError(f"没有编号为“{intake.linked_case_number.strip()}”的办件。", field="linked_case_number")
-        values["linked_case"] = linked
+    values["linked_case"] = _linked_case(intake)
     if intake.proposed_department and not intake.region.contains(intake.proposed_department.region) and not (
         intake.proposed_department.region.level == RegionLevel.CITY
     ):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from minsheng.cases.models import State, SupervisionLevel
+from minsheng.core.identity import mask_personal_text
 from minsheng.cases.workflow import due_words
 
 register = template.Library()
@@ -62,3 +63,12 @@ def kind_only(field_name: str) -> str:
     from minsheng.cases.forms import KIND_ONLY_FIELDS
 
     return KIND_ONLY_FIELDS.get(field_name, "")
+
+
+@register.filter
+def private(text, case):
+    """A case's free text as the viewer may see it: as typed for the staff handling the
+    requester's matter (the view sets case.personal_data_visible), masked for everyone else."""
+    if getattr(case, "personal_data_visible", False):
+        return text
+    return mask_personal_text(str(text or ""), names=(case.requester_name,))

@@ -1,8 +1,9 @@
 from django.db.models import Case, Q, Value, When
 
-from minsheng.cases import forms as case_forms
+from minsheng.cases import forms as case_forms, rules
 from minsheng.cases.actions import Intake
 from minsheng.cases.models import Case as CaseModel, CategoryDepartment
+from minsheng.cases.workflow import working_time_left
 from minsheng.org.access import jurisdiction
 from minsheng.org.models import Department, Region, User
 
@@ -75,5 +76,12 @@ def _answers(data) -> dict:
     return answers
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+def list_rows(user: User, cases, now):
+    """(case, colour, time left) for the case tables, each case marked with whether this user
+    may see its requester's data (the `private` filter masks free text otherwise)."""
+    rows = []
+    for case in cases:
+        case.personal_data_visible = rules.can_see_personal_data(user, case)
+        rows.append((case, case.deadline_colour(now), working_time_left(case, now)))
+    return rows
+

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 from minsheng.cases import actions, forms as case_forms, queries
 from minsheng.cases.actions import query_code_matches
 from minsheng.cases.models import Case, Channel, State
-from minsheng.cases.views.common import client_ip, departments_near
+from minsheng.cases.views.common import departments_near
+from minsheng.core.net import client_ip
 from minsheng.cases.views.common import intake_from_form
 from minsheng.cases.views.window import _questions_json
 from minsheng.cases.workflow import working_time_left
@@ -123,6 +124,7 @@ def track(request):
             "case": case,
             "error": error,
             "timeline": queries.public_timeline(case) if case else [],
+            "attachments": case.attachments.filter(is_public=True) if case else [],
             "rate_form": rate_form,
             "may_rate": case is not None and case.state == State.CLOSED,
             "may_withdraw": case is not None and case.is_open,

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from minsheng.cases import forms as case_forms, queries
 from minsheng.cases.actions import do_answer_supervision_notice
 from minsheng.cases.models import SupervisionNotice
-from minsheng.cases.workflow import working_time_left
+from minsheng.cases.views.common import list_rows
 from minsheng.core import clock
 from minsheng.core.errors import ActionError
+from minsheng.core.text import parse_id
 from minsheng.org.access import jurisdiction, oversees
 from minsheng.org.models import Department, Region, RegionLevel
 
@@ -24,7 +25,7 @@ def board(request):
     area = jurisdiction(request.user)
     region_code = request.GET.get("region", "")
     department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() else None
+    department_id = parse_id(department)
     now = clock.now()
     rows, cases = queries.supervision_board(request.user, now, region_code=region_code[:6], department=department_id)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
@@ -37,7 +38,7 @@ def board(request):
         {
             "rows": rows,
             "page": page,
-            "case_rows": [(case, case.deadline_colour(now), working_time_left(case, now)) for case in page.object_list],
+            "case_rows": list_rows(request.user, page.object_list, now),
             "counties": counties,
             "departments": Department.objects.filter(region__code__startswith=area.code_prefix) if area else [],
             "region": region_code,

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minsheng.cases import actions, forms as case_forms, queries, rules
+from minsheng.cases import actions, forms as case_forms, publication, queries, rules
 from minsheng.cases.actions.privacy import do_log_personal_data_view
-from minsheng.cases.models import Case
-from minsheng.cases.views.common import client_ip, dispatch_departments
+from minsheng.cases.models import Case, EventKind
+from minsheng.cases.views.common import dispatch_departments, list_rows
+from minsheng.core.net import client_ip
 from minsheng.cases.workflow import TRANSITIONS, working_time_left
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotFound
@@ -30,12 +31,9 @@ def inbox(request):
     return render(
         request,
         "cases/inbox.html",
-        {"tabs": counts, "selected": selected, "page": page, "now": now, "rows": _rows(page.object_list if page else [], now)},
+        {"tabs": counts, "selected": selected, "page": page, "now": now,
+         "rows": list_rows(request.user, page.object_list if page else [], now)},
     )
-
-
-def _rows(cases, now):
-    return [(case, case.deadline_colour(now), working_time_left(case, now)) for case in cases]
 
 
 @login_required
@@ -49,24 +47,33 @@ def search(request):
     now = clock.now()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        results = queries.search_cases(
-            request.user,
-            text=data["text"],
-            number=data["number"],
-            phone=data["phone"],
-            category=data["category"].pk if data["category"] else None,
-            department=data["department"].pk if data["department"] else None,
-            state=data["state"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-        )
-        page = Paginator(results, 30).get_page(request.GET.get("page"))
+        try:
+            results = queries.search_cases(
+                request.user,
+                text=data["text"],
+                number=data["number"],
+                phone=data["phone"],
+                category=data["category"].pk if data["category"] else None,
+                department=data["department"].pk if data["department"] else None,
+                state=data["state"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            if data["phone"]:
+                actions.do_log_phone_search(
+                    results.values_list("pk", flat=True), actor=request.user, ip_address=client_ip(request)
+                )
+            page = Paginator(results, 30).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
         request,
         "cases/search.html",
-        {"form": form, "page": page, "rows": _rows(page.object_list if page else [], now), "query_string": query_string.urlencode()},
+        {"form": form, "page": page, "rows": list_rows(request.user, page.object_list if page else [], now),
+         "query_string": query_string.urlencode()},
     )
 
 
@@ -156,9 +163,13 @@ def case_page(request, pk: int):
     return _render_case(request, case)
 
 
-def _render_case(request, case: Case, *, bound: dict | None = None, revealed: dict | None = None, status: int = 200):
+def _render_case(
+    request, case: Case, *, bound: dict | None = None, revealed: dict | None = None, public_form=None, status: int = 200
+):
     now = clock.now()
     available = rules.available_actions(request.user, case, now)
+    case.personal_data_visible = rules.can_see_personal_data(request.user, case)
+    may_publish = rules.can_handle(request.user, case) or rules.can_supervise(request.user, case)
     panels = []
     for name in available:
         form = (bound or {}).get(name) or _make_form(name, request, case)
@@ -183,6 +194,13 @@ def _render_case(request, case: Case, *, bound: dict | None = None, revealed: di
             "co_departments": case.co_departments.all(),
             "answers": _answers(case),
             "attachments": case.attachments.all(),
+            "may_publish": may_publish,
+            "published": case.kind.is_published and case.category.is_published,
+            "public_description": publication.public_description(case),
+            "public_result": publication.public_note(EventKind.CLOSED, case.result_text, case) if case.result else "",
+            "public_form": public_form or case_forms.PublicTextForm(
+                initial={"public_summary": case.public_summary, "public_result": case.public_result}
+            ),
         },
         status=status,
     )
@@ -244,3 +262,38 @@ def reveal(request, pk: int, field: str):
         raise Http404 from None
     return _render_case(request, case, revealed={field: getattr(case, REVEALABLE[field])})
 
+
+
+@login_required
+@require_POST
+def edit_public_text(request, pk: int):
+    case = _case_or_404(request, pk)
+    form = case_forms.PublicTextForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_edit_public_text(
+                case, summary=form.cleaned_data["public_summary"], result=form.cleaned_data["public_result"],
+                actor=request.user,
+            )
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            messages.success(request, "已保存对外公开的内容。")
+            return redirect("cases:case", pk=case.pk)
+    return _render_case(request, case, public_form=form, status=400)
+
+
+@login_required
+@require_POST
+def set_attachment_public(request, pk: int, key):
+    case = _case_or_404(request, pk)
+    attachment = case.attachments.filter(key=key).first()
+    if attachment is None:
+        raise Http404("没有找到这个附件。")
+    try:
+        actions.do_set_attachment_public(attachment, is_public=request.POST.get("is_public") == "1", actor=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已更新附件的公开设置。")
+    return redirect("cases:case", pk=case.pk)

@@ -3,104 +3,15 @@ against the spec's JSON Schemas, every XML response parsed for the spec's elemen
 
 import json
 from datetime import datetime
-from pathlib import Path
-from xml.etree import ElementTree
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
 
 from minsheng.cases import actions
-from minsheng.cases.models import Case, CaseEvent, CategoryQuestion, QuestionType
-from minsheng.core.testing import make_category
-from minsheng.open311.views import clear_memo
+from minsheng.cases.models import Case, CaseEvent
+from minsheng.open311.tests.helpers import NOW, SHANGHAI, get, post, validate, xml
 from minsheng.org.actions import do_create_api_client, do_revoke_api_client
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
-# The JSON Schemas of GeoReport v2 responses (open311/schema-validation): the shared copy beside
-# the project when there is one, else the copy kept with these tests.
-SHARED_SCHEMAS = Path(__file__).resolve().parents[4] / "shared" / "open311" / "schema"
-SCHEMAS = SHARED_SCHEMAS if SHARED_SCHEMAS.is_dir() else Path(__file__).resolve().parent / "schema"
-
-
-def _registry() -> Registry:
-    resources = []
-    for path in SCHEMAS.glob("*.json"):
-        resources.append((path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=_draft7())))
-    return Registry().with_resources(resources)
-
-
-def _draft7():
-    from referencing.jsonschema import DRAFT7
-
-    return DRAFT7
-
-
-def validate(document: str, payload) -> None:
-    schema = json.loads((SCHEMAS / f"{document}.json").read_text())
-    errors = list(Draft7Validator(schema, registry=_registry()).iter_errors(payload))
-    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
-
-
-@pytest.fixture(autouse=True)
-def _setup():
-    clear_memo()
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-    clear_memo()
-
-
-@pytest.fixture
-def catalogue(people):
-    elevator = make_category(routes=[(people.hukou, people.hukou_housing)], description="老旧小区加装电梯的申请和问题", keywords="电梯,加装")
-    CategoryQuestion.objects.create(category=elevator, code="building", label="楼栋及单元", datatype=QuestionType.STRING, required=True, order=1)
-    CategoryQuestion.objects.create(
-        category=elevator, code="problems", label="遇到的问题", datatype=QuestionType.MULTI, order=2,
-        values=[{"key": "consent", "name": "业主意见不一"}, {"key": "funding", "name": "资金"}, {"key": "approval", "name": "审批"}],
-    )
-    light = make_category("streetlight", "路灯设施", parent_code="urban", routes=[(people.hukou, people.hukou_housing)])
-    return elevator, light
-
-
-@pytest.fixture
-def key(people):
-    _client, secret = do_create_api_client("12345热线", region=people.city, channel="hotline", actor=None)
-    return secret
-
-
-def get(client, path, **params):
-    params.setdefault("jurisdiction_id", "360429")
-    return client.get(f"/open311/v2/{path}", params)
-
-
-def post(client, key, fmt="json", **fields):
-    data = {
-        "api_key": key,
-        "jurisdiction_id": "360429",
-        "service_code": "elevator-retrofit",
-        "lat": "29.7312",
-        "long": "116.2194",
-        "description": "5栋2单元加装电梯审批卡住两个月",
-        "first_name": "秀英",
-        "last_name": "赵",
-        "phone": "13812341234",
-        "email": "zhao@example.com",
-        "account_id": "hotline-778",
-        "attribute[building]": "5栋2单元",
-        "attribute[problems][]": ["approval", "funding"],
-    }
-    data.update(fields)
-    data = {k: v for k, v in data.items() if v is not None}
-    return client.post(f"/open311/v2/requests.{fmt}", data)
-
-
-def xml(response) -> ElementTree.Element:
-    assert response["Content-Type"].startswith("text/xml")
-    return ElementTree.fromstring(response.content)
 
 
 def test_discovery_lists_the_endpoint_in_both_formats(client, catalogue):
@@ -261,8 +172,7 @@ def test_a_revoked_key_is_refused_and_a_key_is_limited_per_minute(client, people
     third = post(client, secret)
     assert third.status_code == 429 and 0 < int(third["Retry-After"]) <= 60
     do_revoke_api_client(api_client, actor=None)
-    clear_memo()
-    assert post(client, secret).status_code == 403
+    assert post(client, secret).status_code == 403  # the very next request
     assert Case.objects.count() == 2
 
 

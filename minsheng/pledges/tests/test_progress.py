@@ -50,8 +50,13 @@ def test_the_lead_department_posts_progress_with_a_photo_and_it_goes_public(clie
     client.logout()
     public = client.get(f"/pledges/items/{elevator_item.pk}/").content.decode()
     assert "已完成加装电梯183部" in public and "2026年11月20日" in public
-    assert evidence.file.url in public
+    link = f"/pledges/evidence/{evidence.key}/"
+    assert link in public and evidence.file.name not in public
     assert "李红" not in public  # staff names stay off the public timeline
+    served = client.get(link)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404  # nothing served raw
 
 
 def test_another_bureau_cannot_post_on_an_item_it_does_not_lead(client, people, elevator_item):

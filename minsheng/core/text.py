@@ -1,0 +1,72 @@
+"""One input rule for every channel: text never carries control characters.
+
+NUL and the other C0 control characters (tab, line feed and carriage return excepted: forms
+send line breaks as CR LF), DEL, lone UTF-16 surrogates and the non-characters U+FFFE/U+FFFF
+are refused wherever text enters: PostgreSQL cannot store NUL at all, SQLite stores it and
+then every XML document carrying it is broken, and none of them is ever typed by a person.
+The input guard (core/middleware.py) applies the rule to every request; the actions apply it
+again, so imports and commands cannot store what a form could not.
+"""
+
+import re
+from datetime import date
+
+from minsheng.core.errors import ActionError
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0's Char production: what may appear in a document at all.
+NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# Dates people type (filters, 原申请日期, a new deadline) stay within these bounds, so that a
+# year 1 or 9999 never reaches date arithmetic or the database.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+# Database ids: positive 64-bit integers.
+MAX_ID = 2**63 - 1
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def forbidden_character(text: str) -> int | None:
+    """The 0-based position of the first forbidden character, or None."""
+    match = FORBIDDEN.search(text)
+    return match.start() if match else None
+
+
+def control_character_message(label: str, text: str, position: int) -> str:
+    code = f"U+{ord(text[position]):04X}"
+    return f"{label}含有不可见的控制字符（第{position + 1}个字符，{code}），请删除后重新提交。"
+
+
+def check_text(value: str, *, field: str, label: str) -> str:
+    """Return the text unchanged, or raise ActionError naming the field."""
+    position = forbidden_character(value or "")
+    if position is not None:
+        raise ActionError(control_character_message(label, value, position), field=field)
+    return value
+
+
+def xml_safe(text: str) -> str:
+    """Text an XML 1.0 document can carry: characters the standard forbids are dropped."""
+    return NOT_XML.sub("", text)
+
+
+def check_date(value: date | None, *, field: str, label: str) -> date | None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ActionError(
+            f"{label}应在{_words(EARLIEST_DATE)}至{_words(LATEST_DATE)}之间。", field=field
+        )
+    return value
+
+
+def _words(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id typed into a URL parameter, or None when it is not one (a 26-digit
+    number, full-width digits, '²'): such a filter matches nothing rather than failing."""
+    text = (text or "").strip()
+    if not _ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
