@@ -4,6 +4,8 @@ its questions and default departments. Cases themselves change only through the 
 
 from django.contrib import admin
 
+from minsheng.core.identity import mask_personal_text
+
 from minsheng.cases.models import (
     Case,
     CaseEvent,
@@ -30,8 +32,8 @@ class ReadOnly:
 
 @admin.register(CaseKind)
 class CaseKindAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "accept_days", "sign_days", "handle_days", "callback_days", "warn_share"]
-    list_editable = ["accept_days", "sign_days", "handle_days", "callback_days", "warn_share"]
+    list_display = ["name", "code", "accept_days", "sign_days", "handle_days", "callback_days", "warn_share", "is_published"]
+    list_editable = ["accept_days", "sign_days", "handle_days", "callback_days", "warn_share", "is_published"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases keep their kind forever
@@ -50,28 +52,51 @@ class RouteInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "sign_days", "handle_days", "is_active", "order"]
-    list_filter = ["is_active", "parent"]
+    list_display = ["name", "code", "parent", "sign_days", "handle_days", "is_active", "is_published", "order"]
+    list_filter = ["is_active", "is_published", "parent"]
     search_fields = ["name", "code", "keywords"]
     inlines = [QuestionInline, RouteInline]
 
 
+def _masked(case: Case, text: str) -> str:
+    return mask_personal_text(text, names=(case.requester_name,))
+
+
 class EventInline(ReadOnly, admin.TabularInline):
     model = CaseEvent
-    fields = ["created_at", "kind", "actor", "department", "old_state", "new_state", "note", "is_public"]
+    fields = ["created_at", "kind", "actor", "department", "old_state", "new_state", "masked_note", "is_public"]
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description="说明")
+    def masked_note(self, event):
+        return _masked(event.case, event.note)
 
 
 @admin.register(Case)
 class CaseAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["number", "title", "kind", "state", "lead_department", "due_at", "supervision_level", "created_at"]
+    """Personal data stays with the staff handling the case (masked, logged reveals on the
+    workbench): here free text is shown masked and is not searchable, numbers only."""
+
+    list_display = ["number", "masked_title", "kind", "state", "lead_department", "due_at", "supervision_level", "created_at"]
     list_filter = ["state", "kind", "channel", "region", "supervision_level"]
-    search_fields = ["number", "title"]
+    search_fields = ["number"]
     date_hierarchy = "created_at"
     inlines = [EventInline]
-    # Personal data stays with the staff handling the case (masked, logged reveals on the workbench).
-    exclude = ["requester_name", "requester_phone", "requester_id_number", "requester_email", "query_code_hash", "submission_token"]
+    fields = [
+        "number", "region", "kind", "category", "request_type", "channel", "state", "masked_title", "masked_description",
+        "lead_department", "created_at", "due_at", "supervision_level", "result", "closed_at", "rating",
+        "public_summary", "public_result",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="标题")
+    def masked_title(self, case):
+        return _masked(case, case.title)
+
+    @admin.display(description="诉求内容（已脱敏）")
+    def masked_description(self, case):
+        return _masked(case, case.description)
 
 
 @admin.register(SupervisionNotice)
@@ -82,12 +107,25 @@ class SupervisionNoticeAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["created_at", "channel", "recipient_user", "subject", "status", "attempts", "sent_at"]
+    """The outbox as an administrator may read it: query codes and phones masked, even in a
+    message not yet sent."""
+
+    list_display = ["created_at", "channel", "recipient_user", "masked_recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
-    exclude = ["recipient_address"]
+    fields = ["created_at", "channel", "recipient_user", "masked_recipient", "case", "subject", "masked_body", "status",
+              "attempts", "next_attempt_at", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    @admin.display(description="接收地址")
+    def masked_recipient(self, notification):
+        return notification.masked_recipient
+
+    @admin.display(description="内容")
+    def masked_body(self, notification):
+        return notification.masked_body
 
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["viewed_at", "user", "case", "field", "ip_address"]
-    list_filter = ["field"]
+    list_display = ["viewed_at", "user", "case", "field", "via", "ip_address"]
+    list_filter = ["field", "via"]

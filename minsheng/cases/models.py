@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import datetime
 from functools import cached_property
@@ -7,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from minsheng.core.identity import mask_name, mask_phone, mask_resident_id
+from minsheng.core.identity import mask_name, mask_personal_text, mask_phone, mask_resident_id
 from minsheng.core.models import BaseEvent
 from minsheng.org.models import Department, Region
 
@@ -479,6 +480,14 @@ class SupervisionNotice(models.Model):
         return self.number
 
 
+# "查询码12345678" in an SMS body: the code exists on the slip and in the one SMS sent, nowhere else.
+QUERY_CODE_IN_TEXT = re.compile(r"(查询码[：:]?\s*)([0-9]{4,})")
+
+
+def mask_query_codes(text: str) -> str:
+    return QUERY_CODE_IN_TEXT.sub(lambda match: match.group(1) + "*" * len(match.group(2)), text or "")
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "待发送"
     SENT = "sent", "已发送"
@@ -520,6 +529,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def masked_body(self) -> str:
+        """The body as anyone but the gateway may read it: codes and personal data masked."""
+        return mask_personal_text(mask_query_codes(self.body))
+
+    @property
+    def masked_recipient(self) -> str:
+        address = self.recipient_address or ""
+        return mask_phone(address) if address.isdigit() else mask_personal_text(address)
 
 
 class PersonalDataView(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from minsheng.cases.models import Notification, NotificationStatus
+from minsheng.cases.models import Notification, NotificationStatus, mask_query_codes
 from minsheng.core import clock
 
 logger = logging.getLogger("minsheng.notifications")
@@ -17,15 +17,16 @@ MAX_ATTEMPTS = 5
 
 
 class ConsoleSender:
-    """The demo's sender: writes each message to the log."""
+    """The demo's sender: writes each message to the log, as a log may hold it (phone and
+    query code masked: logs are kept, copied and read by many)."""
 
     def send(self, notification: Notification) -> None:
         logger.info(
             "[%s → %s] %s：%s",
             notification.get_channel_display(),
-            notification.recipient_address or notification.recipient_user_id,
+            notification.masked_recipient or notification.recipient_user_id,
             notification.subject,
-            notification.body,
+            notification.masked_body,
         )
 
 
@@ -68,5 +69,8 @@ def send_pending(*, limit: int = 200, now: datetime | None = None) -> int:
                 notification.sent_at = now
                 notification.next_attempt_at = None
                 sent += 1
-            notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+            if notification.status != NotificationStatus.PENDING:
+                # Sent, or given up: the code has done its one journey and is kept no longer.
+                notification.body = mask_query_codes(notification.body)
+            notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error", "body"])
     return sent
