@@ -3,7 +3,7 @@ track the public timeline, rate the result, withdraw. A wrong number or code rev
 
 import json
 
-from django.core.cache import cache
+from django_ratelimit.core import get_usage
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -22,8 +22,11 @@ from minsheng.core.forms import apply_action_error
 from minsheng.org.models import Region, RegionLevel
 
 SUBMITTED_KEY = "submitted_case"
-TRACK_ATTEMPTS = 20  # per address per hour
 NOT_FOUND = "编号或查询码不正确，请核对后重新输入。"
+TOO_MANY_FROM_HERE = "查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
+TOO_MANY_ON_NUMBER = "该编号近一小时查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
+# Failed lookups allowed per hour: from one address; on one case number (from all addresses).
+TRACK_FAILURE_RATE = {"track-address": "20/h", "track-number": "10/h", "track-pair": "10/h"}
 
 
 def _public_region(request) -> Region | None:
@@ -72,13 +75,31 @@ def submitted(request):
     return render(request, "cases/public_submitted.html", {"slip": slip})
 
 
-def _too_many_attempts(request) -> bool:
-    key = f"cases:track:{client_ip(request)}"
-    attempts = cache.get(key, 0)
-    if attempts >= TRACK_ATTEMPTS:
-        return True
-    cache.set(key, attempts + 1, 3600)
-    return False
+def _failures(request, group: str, value: str, *, increment: bool) -> dict:
+    """Failed lookups counted in the cache every process shares (django-ratelimit)."""
+    usage = get_usage(request, group=group, key=lambda _group, _request: value, rate=TRACK_FAILURE_RATE[group], increment=increment)
+    return usage or {"count": 0, "limit": 1, "should_limit": False}
+
+
+def _lookup_refused(request, number: str) -> str:
+    """Why a lookup may not even be tried, or "". An address is stopped by its own failures; a
+    case number that many addresses failed on stops those addresses only, so a resident with
+    the right code is never kept out by other people's guesses."""
+    address = client_ip(request) or "unknown"
+    mine = _failures(request, "track-address", address, increment=False)
+    if mine["count"] >= mine["limit"]:
+        return TOO_MANY_FROM_HERE
+    on_number = _failures(request, "track-number", number, increment=False)
+    if on_number["count"] >= on_number["limit"]:
+        if _failures(request, "track-pair", f"{address}|{number}", increment=False)["count"] > 0:
+            return TOO_MANY_ON_NUMBER
+    return ""
+
+
+def _count_failure(request, number: str) -> None:
+    address = client_ip(request) or "unknown"
+    for group, value in (("track-address", address), ("track-number", number), ("track-pair", f"{address}|{number}")):
+        _failures(request, group, value, increment=True)
 
 
 @never_cache
@@ -89,15 +110,14 @@ def track(request):
     error = ""
     rate_form = case_forms.RateForm(prefix="rate")
     if form.is_bound and form.is_valid():
-        if _too_many_attempts(request):
-            error = "查询次数过多，请一小时后再试。"
-        else:
-            found = Case.objects.select_related("kind", "category", "lead_department").filter(
-                number=form.cleaned_data["number"].strip()
-            ).first()
+        number = form.cleaned_data["number"].strip()
+        error = _lookup_refused(request, number)
+        if not error:
+            found = Case.objects.select_related("kind", "category", "lead_department").filter(number=number).first()
             if found is not None and query_code_matches(found, form.cleaned_data["code"]):
                 case = found
             else:
+                _count_failure(request, number)
                 error = NOT_FOUND
     if case is not None and "do" in request.POST:
         try:

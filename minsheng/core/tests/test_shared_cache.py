@@ -1,0 +1,61 @@
+"""The embedded shared cache (the database) counts exactly when two connections increment at
+once, and an increment keeps the counter's expiry, so a window's count ends with the window."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+
+from minsheng.core.cache import DatabaseCache
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    settings.CACHES = {**settings.CACHES, "counting": {"BACKEND": "minsheng.core.cache.DatabaseCache", "LOCATION": "minsheng_cache"}}
+    call_command("createcachetable", "minsheng_cache", verbosity=0)  # present unless REDIS_URL is set
+    yield caches["counting"]
+
+
+def test_the_default_cache_is_shared_not_per_process(settings):
+    backend = settings.CACHES["default"]["BACKEND"]
+    assert backend in ("minsheng.core.cache.DatabaseCache", "django_redis.cache.RedisCache")
+    assert (backend == "django_redis.cache.RedisCache") == bool(settings.REDIS_URL)
+
+
+def test_an_increment_keeps_the_expiry(database_cache):
+    assert isinstance(database_cache, DatabaseCache)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        database_cache.add("counter", 0, 60)
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        assert database_cache.incr("counter") == 1  # Django's own would restart a 300 s expiry here
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert database_cache.get("counter") is None
+        with pytest.raises(ValueError):
+            database_cache.incr("counter")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections need a server database")
+def test_two_connections_incrementing_at_once_lose_no_count(database_cache):
+    database_cache.set("hits", 0, 600)
+    barrier = threading.Barrier(2)
+
+    def hammer():
+        barrier.wait()
+        for _ in range(100):
+            database_cache.incr("hits")
+        connections.close_all()
+
+    threads = [threading.Thread(target=hammer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert database_cache.get("hits") == 200
+    cache.clear()
