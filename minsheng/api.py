@@ -7,15 +7,11 @@ import json
 from django.http import HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
+from minsheng.apitools import ChineseJSONRenderer
 from minsheng.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from minsheng.org.access import user_for_token
-
-
-class ChineseJSONRenderer(JSONRenderer):
-    json_dumps_params = {"ensure_ascii": False}
 
 
 class TokenAuth(HttpBearer):

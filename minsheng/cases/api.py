@@ -27,6 +27,7 @@ from minsheng.cases.schemas import (
     SuperviseIn,
     WithdrawIn,
 )
+from minsheng.apitools import IDEMPOTENCY_DOC, idempotent
 from minsheng.core import clock
 from minsheng.core.net import client_ip
 from minsheng.core.errors import ActionError
@@ -175,21 +176,24 @@ def _department(department_id: int, field: str) -> Department:
     return department
 
 
-@router.post("/cases/{case_id}/accept", response={200: CaseDetail, **ERRORS}, summary="受理")
+@router.post("/cases/{case_id}/accept", response={200: CaseDetail, **ERRORS}, summary="受理", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def accept(request, case_id: int, payload: AcceptIn):
     case = _case(request, case_id)
     actions.do_accept_case(case, note=payload.note, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/reject", response={200: CaseDetail, **ERRORS}, summary="不予受理")
+@router.post("/cases/{case_id}/reject", response={200: CaseDetail, **ERRORS}, summary="不予受理", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def reject(request, case_id: int, payload: ReasonIn):
     case = _case(request, case_id)
     actions.do_reject_case(case, reason=payload.reason, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/dispatch", response={200: CaseDetail, **ERRORS}, summary="派单（含退单后重新派单）")
+@router.post("/cases/{case_id}/dispatch", response={200: CaseDetail, **ERRORS}, summary="派单（含退单后重新派单）", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def dispatch(request, case_id: int, payload: DispatchIn):
     case = _case(request, case_id)
     department = _department(payload.department_id, "department_id")
@@ -198,28 +202,32 @@ def dispatch(request, case_id: int, payload: DispatchIn):
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/uphold", response={200: CaseDetail, **ERRORS}, summary="退单不予认可，仍由原部门办理")
+@router.post("/cases/{case_id}/uphold", response={200: CaseDetail, **ERRORS}, summary="退单不予认可，仍由原部门办理", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def uphold(request, case_id: int, payload: ReasonIn):
     case = _case(request, case_id)
     actions.do_uphold_dispatch(case, reason=payload.reason, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/sign", response={200: CaseDetail, **ERRORS}, summary="签收")
+@router.post("/cases/{case_id}/sign", response={200: CaseDetail, **ERRORS}, summary="签收", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def sign(request, case_id: int):
     case = _case(request, case_id)
     actions.do_sign_case(case, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/return", response={200: CaseDetail, **ERRORS}, summary="退单（签收前）")
+@router.post("/cases/{case_id}/return", response={200: CaseDetail, **ERRORS}, summary="退单（签收前）", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def return_case(request, case_id: int, payload: ReturnIn):
     case = _case(request, case_id)
     actions.do_return_case(case, reason=payload.reason, legal_basis=payload.legal_basis, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/notes", response={200: CaseDetail, **ERRORS}, summary="办理进展")
+@router.post("/cases/{case_id}/notes", response={200: CaseDetail, **ERRORS}, summary="办理进展", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def note(request, case_id: int, payload: NoteIn):
     case = _case(request, case_id)
     co = not rules.can_handle(request.auth, case) and rules.is_co_department(request.auth, case)
@@ -227,21 +235,24 @@ def note(request, case_id: int, payload: NoteIn):
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/contacts", response={200: CaseDetail, **ERRORS}, summary="联系诉求人")
+@router.post("/cases/{case_id}/contacts", response={200: CaseDetail, **ERRORS}, summary="联系诉求人", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def contact(request, case_id: int, payload: ContactIn):
     case = _case(request, case_id)
     actions.do_record_contact(case, method=payload.method, summary=payload.summary, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/extension", response={200: CaseDetail, **ERRORS}, summary="申请延期")
+@router.post("/cases/{case_id}/extension", response={200: CaseDetail, **ERRORS}, summary="申请延期", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def extension(request, case_id: int, payload: ExtensionIn):
     case = _case(request, case_id)
     actions.do_request_extension(case, days=payload.days, reason=payload.reason, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/extension/decision", response={200: CaseDetail, **ERRORS}, summary="审批延期")
+@router.post("/cases/{case_id}/extension/decision", response={200: CaseDetail, **ERRORS}, summary="审批延期", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def extension_decision(request, case_id: int, payload: ExtensionDecisionIn):
     case = _case(request, case_id)
     actions.do_decide_extension(
@@ -250,28 +261,32 @@ def extension_decision(request, case_id: int, payload: ExtensionDecisionIn):
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/close", response={200: CaseDetail, **ERRORS}, summary="办结")
+@router.post("/cases/{case_id}/close", response={200: CaseDetail, **ERRORS}, summary="办结", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def close(request, case_id: int, payload: CloseIn):
     case = _case(request, case_id)
     actions.do_close_case(case, result=payload.result, text=payload.text, basis=payload.basis, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/callback", response={200: CaseDetail, **ERRORS}, summary="回访评价（电话回访后录入）")
+@router.post("/cases/{case_id}/callback", response={200: CaseDetail, **ERRORS}, summary="回访评价（电话回访后录入）", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def callback(request, case_id: int, payload: CallbackIn):
     case = _case(request, case_id)
     actions.do_rate_case(case, rating=payload.rating, comment=payload.comment, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/withdraw", response={200: CaseDetail, **ERRORS}, summary="代诉求人撤回")
+@router.post("/cases/{case_id}/withdraw", response={200: CaseDetail, **ERRORS}, summary="代诉求人撤回", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def withdraw(request, case_id: int, payload: WithdrawIn):
     case = _case(request, case_id)
     actions.do_withdraw_case(case, reason=payload.reason, actor=request.auth)
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/supervise", response={200: CaseDetail, **ERRORS}, summary="下发督办单")
+@router.post("/cases/{case_id}/supervise", response={200: CaseDetail, **ERRORS}, summary="下发督办单", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def supervise(request, case_id: int, payload: SuperviseIn):
     case = _case(request, case_id)
     actions.do_issue_supervision_notice(
@@ -280,7 +295,8 @@ def supervise(request, case_id: int, payload: SuperviseIn):
     return _after(request, case)
 
 
-@router.post("/cases/{case_id}/public-text", response={200: CaseDetail, **ERRORS}, summary="改写对外公开的摘要和办理结果")
+@router.post("/cases/{case_id}/public-text", response={200: CaseDetail, **ERRORS}, summary="改写对外公开的摘要和办理结果", openapi_extra=IDEMPOTENCY_DOC)
+@idempotent(CaseDetail)
 def public_text(request, case_id: int, payload: PublicTextIn):
     case = _case(request, case_id)
     actions.do_edit_public_text(case, summary=payload.public_summary, result=payload.public_result, actor=request.auth)

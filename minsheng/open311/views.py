@@ -16,7 +16,7 @@ from minsheng.cases.actions import Intake, do_register_case
 from minsheng.cases.catalogue import GENERAL
 from minsheng.cases.publication import published_q
 from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
-from minsheng.core import clock
+from minsheng.core import clock, idempotency
 from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
@@ -216,8 +216,23 @@ def _attributes(params) -> dict:
 
 
 def _create(request, fmt: str):
-    params = request.POST
+    """POST requests: the key and its rate are checked first, outside the transaction, so a
+    refused request still counts; the work and its idempotency record commit together."""
     client = _client(request)
+    try:
+        key = idempotency.key_from(request, form_field="idempotency_key")
+        return idempotency.respond_once(
+            scope=f"open311:client:{client.pk}",
+            key=key,
+            fingerprint=idempotency.fingerprint(request, ignore=("api_key", "idempotency_key")),
+            run=lambda: _file_request(request, fmt, client),
+        )
+    except idempotency.IdempotencyProblem as problem:
+        raise BadRequest(problem.status, problem.message) from None
+
+
+def _file_request(request, fmt: str, client):
+    params = request.POST
     region = _jurisdiction(params)
     if not client.region.contains(region):
         raise BadRequest(403, f"api_key：该密钥只能向{client.region.name}及其下辖区提交诉求。")

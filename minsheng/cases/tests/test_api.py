@@ -102,3 +102,27 @@ def test_the_openapi_document_documents_every_status(client):
     close = spec["paths"]["/api/v1/cases/{case_id}/close"]["post"]["responses"]
     assert set(close) == {"200", "400", "401", "403", "404", "409"}
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_retried_note_with_its_idempotency_key_is_written_once(client, people):
+    case = case_in_state(people, State.HANDLING)
+    huang = bearer(people.huang) | {"HTTP_IDEMPOTENCY_KEY": "note-2026-11-23-1"}
+    first = post(client, f"/api/v1/cases/{case.pk}/notes", huang, {"text": "已联系诉求人"})
+    again = post(client, f"/api/v1/cases/{case.pk}/notes", huang, {"text": "已联系诉求人"})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert case.events.filter(kind=EventKind.NOTE).count() == 1
+    other = post(client, f"/api/v1/cases/{case.pk}/notes", huang, {"text": "另一条进展"})
+    assert other.status_code == 409 and other.json()["field"] == "Idempotency-Key"
+    # Without a key, a second note is a second note.
+    post(client, f"/api/v1/cases/{case.pk}/notes", bearer(people.huang), {"text": "已联系诉求人"})
+    assert case.events.filter(kind=EventKind.NOTE).count() == 2
+
+
+def test_a_refused_action_keeps_no_key(client, people):
+    case = case_in_state(people, State.HANDLING)
+    huang = bearer(people.huang) | {"HTTP_IDEMPOTENCY_KEY": "close-1"}
+    refused = post(client, f"/api/v1/cases/{case.pk}/close", huang, {"result": "solved", "text": ""})
+    assert refused.status_code == 400
+    closed = post(client, f"/api/v1/cases/{case.pk}/close", huang, {"result": "solved", "text": "已办结"})
+    assert closed.status_code == 200 and closed.json()["state"] == State.CLOSED

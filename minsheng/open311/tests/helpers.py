@@ -57,9 +57,10 @@ def post(client, key, fmt="json", **fields):
         "attribute[building]": "5栋2单元",
         "attribute[problems][]": ["approval", "funding"],
     }
+    headers = {name: fields.pop(name) for name in list(fields) if name.startswith("HTTP_")}
     data.update(fields)
     data = {k: v for k, v in data.items() if v is not None}
-    return client.post(f"/open311/v2/requests.{fmt}", data)
+    return client.post(f"/open311/v2/requests.{fmt}", data, **headers)
 
 
 def xml(response) -> ElementTree.Element:

@@ -2,7 +2,7 @@
 the current batch), or once with --once for cron and tests.
 
 Each round: warnings and escalations up the ladder, callback invitations and archiving,
-then the notification outbox. Several workers may run at once: each claims rows with
+then the notification outbox, and forgetting idempotency keys past their day. Several workers may run at once: each claims rows with
 SKIP LOCKED, so no case is escalated and no message sent twice."""
 
 import signal
@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from minsheng.cases.actions import send_pending, sweep_due_cases
+from minsheng.core.idempotency import purge_expired
 
 
 class Command(BaseCommand):
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             messages += sent
             if sent < batch or self.stopping:
                 break
+        purge_expired()
         return cases, messages
 
     def _stop(self, signum, frame):
