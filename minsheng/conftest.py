@@ -60,20 +60,33 @@ def browser(django_db_setup):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def _page_without_policy_violations(context):
+    """A page whose every Content-Security-Policy violation (chromium reports them on the
+    console) fails the test: the pages must live with the policy the site sends."""
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    return page, violations
+
+
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
     )
-    yield context.new_page()
+    page, violations = _page_without_policy_violations(context)
+    yield page
     context.close()
+    assert violations == []
 
 
 @pytest.fixture
 def desk(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield context.new_page()
+    page, violations = _page_without_policy_violations(context)
+    yield page
     context.close()
+    assert violations == []
 
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from minsheng.api import api
 from minsheng.core.views import staff_home
+from minsheng.org import views as org_views
 from minsheng.pledges.views import board
 
 admin.site.site_header = "民生平台管理"
@@ -17,7 +18,9 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", org_views.StaffLoginView.as_view(), name="login"),
+    path("accounts/login/verify/", org_views.verify, name="two-factor-verify"),
+    path("accounts/two-factor/", org_views.two_factor, name="two-factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     # No route serves the upload folder: each app serves its files through a view that checks

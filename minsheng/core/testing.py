@@ -245,3 +245,18 @@ def case_in_state(people: Personas, state: str, **fields):
     for step in path:
         steps[step](case)
     return Case.objects.get(pk=case.pk)
+
+
+def log_in_verified(client, user) -> None:
+    """Log a test client in as `user` with the second factor done, as an administrator's
+    session is after they type their code (the middleware holds them back otherwise)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="测试", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -2,6 +2,7 @@
 or its intake action, and renders the spec's documents; errors are a list of {code, description}
 with 400 for bad input, 403 for a missing or wrong api_key, 404 for an unknown request or service."""
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -337,7 +338,9 @@ def _cached(request, fmt: str, build):
     writes a CaseEvent, so the newest event id is the generation. Entries also expire after
     LIST_CACHE_SECONDS, which bounds what a transaction committing out of id order could hide."""
     generation = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    key = f"open311:{fmt}:{generation}:{request.get_full_path()}"
+    # The query as a digest: any length of query string makes a key every cache backend accepts.
+    query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"open311:{fmt}:{generation}:{query}"
     response = cache.get(key)
     if response is None:
         response = build()

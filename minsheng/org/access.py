@@ -33,6 +33,11 @@ def oversees(user: User) -> bool:
     return is_staff_member(user) and user.has_role(*OVERSIGHT_ROLES)
 
 
+def needs_two_factor(user: User) -> bool:
+    """Administrators, and anyone who can open the admin site, sign in with a second factor."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or user.has_role(Role.ADMINISTRATOR))
+
+
 def in_jurisdiction(user: User, region: Region) -> bool:
     area = jurisdiction(user)
     return area is not None and area.contains(region)

@@ -11,7 +11,7 @@ from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent, Role, Staff
 
 def _check_administrator(actor: User | None) -> None:
     if actor is not None and not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR)):
-        raise NotAllowed("只有管理员可以修改工作日历和人员角色。")
+        raise NotAllowed("只有管理员可以修改工作日历、人员角色和登录设置。")
 
 
 def _calendar_changed() -> None:
@@ -179,3 +179,46 @@ def do_create_access_token(user: User, name: str, *, actor: User | None):
     token = AccessToken.objects.create(user=user, name=(name or "接口访问")[:60], key_prefix=prefix, key_hash=digest)
     OrgEvent.objects.create(kind="access_token_created", subject=f"{user.username}:{prefix}", actor=actor)
     return token, key
+
+
+# --- sign-in: lockouts and the second factor -----------------------------------------------
+
+
+@transaction.atomic
+def do_unlock_login(user: User, *, actor: User | None) -> int:
+    """Lift the lockout repeated wrong passwords put on this account (from every address)."""
+    from axes.utils import reset
+
+    _check_administrator(actor)
+    cleared = reset(username=user.username)
+    OrgEvent.objects.create(kind="login_unlocked", subject=user.username, actor=actor, data={"attempts_cleared": cleared})
+    return cleared
+
+
+@transaction.atomic
+def do_confirm_two_factor(device, *, actor: User) -> None:
+    """The staff member proved the authenticator app works: its device now guards the sign-in."""
+    if actor.pk != device.user_id:
+        raise NotAllowed("只能为自己的账号绑定身份验证器。")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator per account: older ones, confirmed or not, are gone.
+    type(device).objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    OrgEvent.objects.create(kind="two_factor_enabled", subject=actor.username, actor=actor)
+
+
+@transaction.atomic
+def do_reset_two_factor(user: User, *, actor: User | None) -> None:
+    """Remove the account's authenticator: the staff member for themself (unless it is required
+    of them), or an administrator for a lost phone (they bind a new one at the next sign-in)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from minsheng.org.access import needs_two_factor
+
+    if actor is not None and actor.pk == user.pk:
+        if needs_two_factor(user):
+            raise NotAllowed("管理员必须使用两步验证；更换手机请联系其他管理员重置。")
+    else:
+        _check_administrator(actor)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    OrgEvent.objects.create(kind="two_factor_reset", subject=user.username, actor=actor, data={"devices_removed": removed})

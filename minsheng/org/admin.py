@@ -63,6 +63,27 @@ class UserAdmin(DjangoUserAdmin):
         ("时间", {"fields": ["last_login", "date_joined"]}),
     ]
 
+    actions = ["unlock_login", "reset_two_factor"]
+
+    @admin.action(description="解除所选人员的登录锁定")
+    def unlock_login(self, request, queryset):
+        try:
+            cleared = sum(actions.do_unlock_login(user, actor=request.user) for user in queryset)
+        except ActionError as error:
+            messages.error(request, error.message)
+            return
+        messages.success(request, f"已解除{queryset.count()}人的登录锁定（清除失败记录{cleared}条）。")
+
+    @admin.action(description="重置所选人员的两步验证（手机丢失或更换时）")
+    def reset_two_factor(self, request, queryset):
+        try:
+            for user in queryset:
+                actions.do_reset_two_factor(user, actor=request.user)
+        except ActionError as error:
+            messages.error(request, error.message)
+            return
+        messages.success(request, f"已重置{queryset.count()}人的两步验证，下次登录时重新绑定。")
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "roles" in form.cleaned_data:

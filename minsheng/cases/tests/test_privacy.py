@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from minsheng.cases import actions
 from minsheng.cases.models import Case, CaseEvent, EventKind, Notification, NotificationStatus, PersonalDataView, State
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import case_in_state, intake_for, png_bytes, register
+from minsheng.core.testing import case_in_state, intake_for, log_in_verified, png_bytes, register
 from minsheng.org.actions import do_create_access_token
 from minsheng.org.models import Role, StaffRole
 
@@ -59,7 +59,7 @@ def test_a_masked_phone_cannot_be_read_digit_by_digit_through_search(client, peo
         assert "11位" in response.json()["detail"]
     # The whole number finds nothing they may not see in full, so it confirms nothing.
     assert client.get("/api/v1/cases", {"phone": PHONE}, **auth).json()["total"] == 0
-    client.force_login(viewer)
+    log_in_verified(client, viewer)
     page = client.get("/cases/staff/search/", {"phone": "8404"})
     assert "11位" in page.context["form"].errors["phone"][0] and page.context["page"] is None
     assert client.get("/cases/staff/search/", {"phone": PHONE}).context["page"].paginator.count == 0
@@ -149,9 +149,9 @@ def test_the_query_code_is_kept_only_until_its_sms_is_sent_and_never_logged(clie
     case, code = register(people, requester_phone=PHONE)
     sms = Notification.objects.get(case=case, channel="sms")
     assert code not in sms.masked_body and PHONE not in sms.masked_recipient
-    client.force_login(people.admin)
     people.admin.is_staff = people.admin.is_superuser = True
     people.admin.save()
+    log_in_verified(client, people.admin)
     admin_page = client.get(f"/admin/cases/notification/{sms.pk}/change/").content.decode()
     assert code not in admin_page and PHONE not in admin_page
     assert code not in client.get("/admin/cases/notification/").content.decode()
@@ -188,7 +188,7 @@ def test_roles_cannot_be_given_to_an_account_without_a_unit(client, people):
     assert refused.value.field == "department"
     people.admin.is_staff = people.admin.is_superuser = True
     people.admin.save()
-    client.force_login(people.admin)
+    log_in_verified(client, people.admin)
     response = client.post(f"/admin/org/user/{people.nobody.pk}/change/", {
         "username": "nobody", "full_name": "无部门", "department": "", "roles": [Role.WINDOW_CLERK], "is_active": "on",
         "date_joined_0": "2026-11-01", "date_joined_1": "09:00:00",

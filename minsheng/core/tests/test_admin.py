@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from minsheng.core.testing import make_item, make_pledge_list
+from minsheng.core.testing import log_in_verified, make_item, make_pledge_list
 from minsheng.org.models import CalendarDay, OrgEvent
 from minsheng.pledges.models import EventKind
 
@@ -19,7 +19,7 @@ def superuser(people):
 
 
 def test_every_registered_model_has_a_chinese_list_and_form(client, superuser):
-    client.force_login(superuser)
+    log_in_verified(client, superuser)
     index = client.get(reverse("admin:index")).content.decode()
     assert "民生平台管理" in index and "实事项目" in index and "节假日与调休" in index
     for model in admin.site._registry:
@@ -31,7 +31,7 @@ def test_every_registered_model_has_a_chinese_list_and_form(client, superuser):
 
 def test_editing_an_item_in_the_admin_goes_through_the_action(client, superuser, people):
     item = make_item(make_pledge_list(people.city), people.city_housing, title="旧名称")
-    client.force_login(superuser)
+    log_in_verified(client, superuser)
     url = reverse("admin:pledges_pledgeitem_change", args=[item.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form.initial.get(name) for name in form.fields}
@@ -55,7 +55,7 @@ def test_editing_an_item_in_the_admin_goes_through_the_action(client, superuser,
 
 
 def test_a_calendar_day_added_in_the_admin_is_recorded(client, superuser):
-    client.force_login(superuser)
+    log_in_verified(client, superuser)
     response = client.post(
         reverse("admin:org_calendarday_add"), {"date": "2026-12-07", "is_working_day": "", "name": "防汛放假"}
     )

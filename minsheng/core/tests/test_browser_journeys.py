@@ -82,6 +82,30 @@ def test_a_bureau_cannot_post_on_another_bureaus_item(site, desk):
     assert desk.get_by_role("button", name="报送").count() == 0
 
 
-def test_the_administrator_is_told_which_calendar_year_is_missing(site, desk):
-    log_in(desk, site, "admin")
+def test_the_administrator_binds_an_authenticator_and_is_told_which_calendar_year_is_missing(site, desk):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    desk.context.clear_cookies()
+    desk.goto(f"{site}/accounts/login/")
+    desk.get_by_label("用户名").fill("admin")
+    desk.get_by_label("密码").fill(DEMO_PASSWORD)
+    desk.get_by_role("button", name="登录").click()
+    desk.wait_for_url(f"{site}/accounts/two-factor/**")
+    assert "管理员账号必须开启两步验证" in desk.inner_text("main")
+    assert desk.locator(".qr svg").is_visible()
+    device = TOTPDevice.objects.get(user__username="admin", confirmed=False)  # the phone's app would show this
+    desk.get_by_label("验证码").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+    desk.get_by_role("button", name="完成绑定").click()
+    desk.wait_for_url(f"{site}/staff/")
     assert "2027年的法定节假日和调休安排尚未导入" in desk.get_by_role("alert").first.inner_text()
+
+
+def test_the_api_docs_render_from_this_site_under_its_policy(site, desk):
+    log_in(desk, site, "sunli")
+    requests = []
+    desk.on("request", lambda request: requests.append(request.url))
+    desk.goto(site + "/api/v1/docs")
+    desk.wait_for_selector(".swagger-ui .info .title")
+    assert "民生平台接口" in desk.inner_text(".swagger-ui .info .title")
+    assert all(url.startswith(site) or url.startswith("data:") for url in requests), requests

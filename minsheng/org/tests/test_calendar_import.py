@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
+from minsheng.core.testing import log_in_verified
 from minsheng.org import workdays
 from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent
 
@@ -63,7 +64,7 @@ def test_a_bad_file_imports_nothing_and_says_where(tmp_path, content, message):
 
 
 def test_the_staff_home_warns_administrators_of_the_missing_year(client, people):
-    client.force_login(people.admin)
+    log_in_verified(client, people.admin)
     page = client.get("/staff/").content.decode()
     assert "2027年的法定节假日和调休安排尚未导入" in page
     client.force_login(people.huang)

@@ -55,6 +55,10 @@ class Command(BaseCommand):
         for persona in PERSONAS:
             roles = "、".join(role.label for role in persona.roles)
             lines.append(f"  {persona.username:<12} {persona.full_name} · {persona.department} · {roles}")
+        lines.append(
+            "管理员须开启两步验证：首次登录时用身份验证器App扫码绑定；演示时没有手机的，"
+            "另开终端运行 .venv/bin/python -m minsheng two_factor code admin 查看当前验证码（DEBUG=1时可用）。"
+        )
         self.stdout.write("\n".join(lines) + "\n")
         if not options["no_serve"]:
             # The worker beside the site, as in production: warnings and escalations happen while
