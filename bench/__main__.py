@@ -6,7 +6,7 @@ with the database name replaced by minsheng_bench."""
 import argparse
 import sys
 
-BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311"}
+BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability"}
 
 
 def main(argv=None) -> int:
