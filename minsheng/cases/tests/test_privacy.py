@@ -169,7 +169,10 @@ def test_the_query_code_is_kept_only_until_its_sms_is_sent_and_never_logged(clie
 def test_a_role_without_a_unit_sees_nothing(client, people):
     for state in (State.REGISTERED, State.ACCEPTED, State.DISPATCHED):
         case_in_state(people, state)
-    # Registered online, by nobody's window: the null department must not match it.
+    # Filed online and through Open311, by nobody's window: a null department must not match them.
+    for channel in ("online", "api"):
+        actions.do_register_case(intake_for(people, channel=channel), actor=None)
+    # An account left with roles from before the rule (the admin now refuses to save one).
     StaffRole.objects.create(user=people.nobody, role=Role.WINDOW_CLERK)
     StaffRole.objects.create(user=people.nobody, role=Role.HANDLER)
     auth = bearer(people.nobody)

@@ -249,3 +249,14 @@ def test_a_new_milestone_plan_replaces_the_open_ones_and_is_recorded(people):
         actions.do_plan_milestones(item, [], actor=people.li)
     with pytest.raises(ActionError, match="应在开始日期与完成时限之间"):
         actions.do_plan_milestones(item, [(date(2027, 3, 1), "明年")], actor=people.sun)
+
+
+def test_a_phone_number_in_a_progress_note_is_masked_on_the_public_page(client, people, elevator_item):
+    actions.do_post_progress(
+        elevator_item, happened_on=date(2026, 11, 20), text="业主联系人13979212345，身份证360429198001011235", percent=None,
+        actor=people.li,
+    )
+    public = client.get(f"/pledges/items/{elevator_item.pk}/").content.decode()
+    assert "139****2345" in public and "13979212345" not in public and "360429198001011235" not in public
+    client.force_login(people.li)
+    assert "13979212345" in client.get(f"/pledges/staff/items/{elevator_item.pk}/").content.decode()
