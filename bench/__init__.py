@@ -103,3 +103,34 @@ def git_dirty() -> bool:
     except OSError:
         return False
     return bool(out.strip())
+
+
+def start_gunicorn(port: int, workers: int, env: dict) -> "subprocess.Popen":
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, once it answers."""
+    import time
+    import urllib.request
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "minsheng.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning"],
+        cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/open311/v2/discovery.json", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def stop_gunicorn(server: "subprocess.Popen") -> None:
+    import signal
+
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()

@@ -9,15 +9,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from datetime import datetime
 
-from bench import RESULTS_DIR, REPO_DIR
+from bench import RESULTS_DIR, start_gunicorn, stop_gunicorn
 
 PORT = 8311
 CONNECTIONS = 32
@@ -132,28 +130,7 @@ def _start_server(workers: int) -> subprocess.Popen:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING", "REDIS_URL": REDIS_URL}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "minsheng.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning"],
-        cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/open311/v2/discovery.json", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    return start_gunicorn(PORT, workers, env)
 
 
 def run(args, log=print) -> dict:
@@ -196,7 +173,7 @@ def run(args, log=print) -> dict:
         results["get"] = get
         log(f"  {get['rps']:.0f} req/s, p99 {get['p99_ms']:.1f} ms, {len(sample)} rows a page")
     finally:
-        _stop(server)
+        stop_gunicorn(server)
         os.unlink(post_script)
     log(f"pgbench: the same inserts, {CONNECTIONS} clients, {DURATION} s")
     template = Case.objects.filter(api_client=client).order_by("-id").first()

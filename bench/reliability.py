@@ -18,15 +18,13 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 import uuid
 from datetime import datetime
 from urllib.parse import urlencode
 
-from bench import REPO_DIR, RESULTS_DIR
+from bench import RESULTS_DIR, start_gunicorn, stop_gunicorn
 
 PORT = 8312
 WORKERS = 3
@@ -73,24 +71,6 @@ def _post(body: str, timeout: float = 10.0) -> tuple[int | None, dict]:
         return None, {}
     finally:
         connection.close()
-
-
-def _start_server(env: dict) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "minsheng.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(WORKERS), "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning",
-         "--timeout", "30"],
-        cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/open311/v2/discovery.json", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def _workers_of(master: int) -> list[int]:
@@ -276,7 +256,7 @@ def run(args, log=print) -> dict:
     env = {**os.environ, "CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING", "REDIS_URL": REDIS_URL}
     results: dict = {"workers": WORKERS, "threads": THREADS, "kill_every_s": KILL_EVERY_S, "redis": REDIS_URL,
                      "cases_before": Case.objects.count()}
-    server = _start_server(env)
+    server = start_gunicorn(PORT, WORKERS, env)
     try:
         log(f"with Idempotency-Key: {THREADS} clients x {REQUESTS_PER_THREAD}, a worker killed every {KILL_EVERY_S} s")
         keyed = _load(key, with_keys=True, master=server.pid)
@@ -295,11 +275,7 @@ def run(args, log=print) -> dict:
         results["revocation"] = _revocation(revoke_key)
         log(f"  {results['revocation']}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_gunicorn(server)
     # Leave the bench database as it was.
     ids = list(Case.objects.filter(description__startswith=MARK).values_list("id", flat=True))
     Notification.objects.filter(case_id__in=ids).delete()

@@ -124,6 +124,7 @@ _USCC_IN_TEXT = re.compile(
 _MOBILE_IN_TEXT = re.compile(r"(?<![0-9０-９])(?:(?:\+|＋)?86[\s-]?)?[1１][3-9３-９](?:[\s-]?[0-9０-９]){9}(?![0-9０-９])")
 _LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])0\d{2,3}[\s-]?\d{7,8}(?![0-9])")
 _LONG_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\d{12,}(?![0-9])")  # bank cards, old 15-digit IDs
+_DIGIT = re.compile(r"\d")
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # "我是王建国", "联系人：李芳": a name right after words that introduce one.
 _INTRODUCED_NAME = re.compile(r"(我是|我叫|本人|联系人[:：]?|姓名[:：]?|户主[:：]?|申请人[:：]?|业主[:：]?)([\u4e00-\u9fff]{2,3})")
@@ -155,12 +156,15 @@ def mask_personal_text(text: str, *, names: tuple[str, ...] | list[str] = ()) ->
     address) masked: what may leave through public pages, Open311 and anonymous API calls."""
     if not text:
         return text or ""
-    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group()), text)
-    text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group()), text)
-    text = _USCC_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
-    text = _MOBILE_IN_TEXT.sub(lambda m: _mask_digits("".join(c for c in m.group() if c.isdigit())[-11:], 3, 4), text)
-    text = _LANDLINE_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 2), text)
-    text = _LONG_NUMBER_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
+    if "@" in text:
+        text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group()), text)
+    # Every number pattern below has six digits or more: most texts have fewer, and skip them.
+    if len(_DIGIT.findall(text)) >= 6:
+        text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group()), text)
+        text = _USCC_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
+        text = _MOBILE_IN_TEXT.sub(lambda m: _mask_digits("".join(c for c in m.group() if c.isdigit())[-11:], 3, 4), text)
+        text = _LANDLINE_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 2), text)
+        text = _LONG_NUMBER_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = text.replace(name, mask_name(name))
         given = name[1:]

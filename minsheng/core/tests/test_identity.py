@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from minsheng.core.identity import (
     mask_name,
+    mask_personal_text,
     mask_phone,
     mask_resident_id,
     normalize_mobile,
@@ -94,3 +95,31 @@ def test_it_never_shows_the_middle_of_a_phone_number(number):
     masked = mask_phone(number)
     assert masked[3:7] == "****"
     assert masked.endswith(number[-4:]) and len(masked) == 11
+
+
+@pytest.mark.parametrize(
+    "text, names, masked",
+    [
+        ("我是王建国，电话13979212345", ("王建国",), "我是王**，电话139****2345"),
+        ("电话139-7921-2345或+86 139 7921 2345", (), "电话139****2345或139****2345"),
+        ("手机１３９７９２１２３４５", (), "手机１３９****２３４５"),
+        ("身份证36042919800101123x", (), "身份证3604**********123x"),
+        ("信用代码91360429ma35xxxx1k", (), "信用代码9136**********xx1k"),
+        ("邮箱wang.jg@qq.com", (), "邮箱w***@qq.com"),
+        ("座机0792-8221234", (), "座机0792*****34"),
+        ("银行卡6222021234567890123", (), "银行卡6222***********0123"),
+        ("已送达赵阿姨，王先生也到场", (), "已送达赵**，王**也到场"),
+        ("联系人：李芳；户主张伟", (), "联系人：李*；户主张*"),
+        ("建国同志来电催办", ("王建国",), "**同志来电催办"),
+    ],
+)
+def test_personal_data_inside_free_text_is_masked(text, names, masked):
+    assert mask_personal_text(text, names=names) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["湖口-2026-000123", "2026年11月23日3号楼2单元", "拨打12345热线", "0792-12345", "加装电梯305部，完成率62%"],
+)
+def test_ordinary_numbers_and_words_are_left_alone(text):
+    assert mask_personal_text(text) == text

@@ -6,7 +6,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection, connections
 from django.test import Client
 
