@@ -24,17 +24,24 @@ dev: $(VENV)/.dev-installed
 demo: install
 	DEBUG=1 $(BIN)/python -m minsheng demo
 
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one (both with the
+# embedded shared cache, a database table); then, when REDIS_URL names a Redis, the tests of
+# state shared across processes again with Redis, as production runs them.
+SHARED_STATE_TESTS = minsheng/open311 minsheng/cases/tests/test_tracking_limits.py minsheng/core/tests/test_shared_cache.py
 test: dev
-	DATABASE_URL= $(BIN)/python -m pytest -q -m "not browser"
+	DATABASE_URL= REDIS_URL= $(BIN)/python -m pytest -q -m "not browser"
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL"; \
-		$(BIN)/python -m pytest -q -m "not browser"; \
+		REDIS_URL= $(BIN)/python -m pytest -q -m "not browser"; \
 	else echo "DATABASE_URL is not set: skipped the PostgreSQL run."; fi
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "== shared state in Redis: $$REDIS_URL"; \
+		$(BIN)/python -m pytest -q -m "not browser" $(SHARED_STATE_TESTS); \
+	else echo "REDIS_URL is not set: skipped the Redis run."; fi
 
 # Browser journeys in Debian's chromium (apt install chromium fonts-wqy-microhei).
 e2e: dev
-	DATABASE_URL= $(BIN)/python -m pytest -q -m browser
+	DATABASE_URL= REDIS_URL= $(BIN)/python -m pytest -q -m browser
 
 bench: dev
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python -m bench
