@@ -81,7 +81,7 @@ def _pgbench_script(template_case: int, event_template: int, notification_templa
         "latitude", "longitude", "applied_for", "applied_on", "applied_where", "visits", "outside_reference",
         "assigned_at", "stage_started_at", "due_at", "warn_at", "supervision_level", "next_check_at",
         "extension_requested_days", "result", "result_text", "result_basis", "closed_at", "rating", "rating_comment",
-        "reopen_count", "query_code_hash", "lead_department_id", "linked_case_id", "proposed_department_id",
+        "reopen_count", "query_code_hash", "public_summary", "public_result", "lead_department_id", "linked_case_id", "proposed_department_id",
         "region_id", "registered_at_department_id", "registered_by_id", "kind_id", "category_id", "account_id",
         "address_id", "api_client_id", "device_id", "media_url",
     ]
@@ -112,10 +112,13 @@ def _pgbench(script: str, database_url: str) -> dict:
     parts = urlsplit(database_url)
     env = {**os.environ, "PGHOST": parts.hostname or "127.0.0.1", "PGPORT": str(parts.port or 5432),
            "PGUSER": parts.username or "postgres", "PGDATABASE": parts.path.lstrip("/")}
-    output = subprocess.run(
+    finished = subprocess.run(
         ["pgbench", "-n", "-c", str(CONNECTIONS), "-j", str(THREADS), "-T", str(DURATION), "-f", script, "-r"],
-        capture_output=True, text=True, check=True, env=env,
-    ).stdout
+        capture_output=True, text=True, env=env,
+    )
+    if finished.returncode != 0:
+        raise RuntimeError(f"pgbench failed:\n{finished.stderr[-3000:]}")
+    output = finished.stdout
     tps = float(re.search(r"tps = ([\d.]+)", output).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", output).group(1))
     return {"tps": tps, "latency_average_ms": latency, "raw": output}

@@ -13,6 +13,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     the database unless REDIS_URL is set, so it is cleared once the test's database is open."""
     from django.core.cache import cache
 
+    from minsheng.core import reference
     from minsheng.org import workdays
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -22,6 +23,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     workdays.clear_cache()
+    reference.forget_here()
     uses_database = request.node.get_closest_marker("django_db") is not None
     for name in ("transactional_db", "db"):
         if name in request.fixturenames:

@@ -245,7 +245,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-    }
+    },
+    # GeoReport answers JSON and XML to other systems, never a page a browser renders.
+    "EXCLUDE_URL_PREFIXES": ["/open311/"],
 }
 
 LOGGING = {

@@ -4,6 +4,7 @@ its questions and default departments. Cases themselves change only through the 
 
 from django.contrib import admin
 
+from minsheng.core.admin import ChangesReferenceData
 from minsheng.core.identity import mask_personal_text
 
 from minsheng.cases.models import (
@@ -31,7 +32,7 @@ class ReadOnly:
 
 
 @admin.register(CaseKind)
-class CaseKindAdmin(admin.ModelAdmin):
+class CaseKindAdmin(ChangesReferenceData, admin.ModelAdmin):
     list_display = ["name", "code", "accept_days", "sign_days", "handle_days", "callback_days", "warn_share", "is_published"]
     list_editable = ["accept_days", "sign_days", "handle_days", "callback_days", "warn_share", "is_published"]
 
@@ -51,7 +52,7 @@ class RouteInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangesReferenceData, admin.ModelAdmin):
     list_display = ["name", "code", "parent", "sign_days", "handle_days", "is_active", "is_published", "order"]
     list_filter = ["is_active", "is_published", "parent"]
     search_fields = ["name", "code", "keywords"]

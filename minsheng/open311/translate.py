@@ -58,17 +58,18 @@ def definition(category: Category) -> dict:
 # The columns a request needs, read with .values() (no model instances: a page has 100 rows).
 REQUEST_FIELDS = (
     "number", "state", "created_at", "updated_at", "due_at", "address_id", "latitude", "longitude", "media_url",
-    "category__code", "category__name", "lead_department__name", "status_notes", "status_notes_kind",
+    "category__code", "category__name", "lead_department__name", "status_notes",
     *publication.PUBLIC_TEXT_FIELDS,
 )
 
 
 def request(row: dict) -> dict:
     is_open = row["state"] in OPEN_STATES
+    kind, _, note = (row["status_notes"] or "").partition("|")
     return {
         "service_request_id": row["number"],
         "status": "open" if is_open else "closed",
-        "status_notes": publication.public_note(row["status_notes_kind"], row["status_notes"], row) or None,
+        "status_notes": publication.public_note(kind, note, row) or None,
         "service_name": row["category__name"],
         "service_code": row["category__code"],
         "description": publication.public_description(row),

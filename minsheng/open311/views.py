@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +19,7 @@ from minsheng.cases.actions import Intake, do_register_case
 from minsheng.cases.catalogue import GENERAL
 from minsheng.cases.publication import published_q
 from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
-from minsheng.core import clock, idempotency
+from minsheng.core import clock, idempotency, reference
 from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
@@ -29,7 +31,6 @@ FORMATS = ("json", "xml")
 MAX_SPAN = timedelta(days=90)
 MAX_ROWS = 1000
 MAX_DESCRIPTION = 4000
-CACHE_SECONDS = 60
 LIST_CACHE_SECONDS = 5
 OPEN = [State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING]
 CLOSED = [State.CLOSED, State.ARCHIVED, State.REJECTED, State.WITHDRAWN]
@@ -53,13 +54,9 @@ class BadRequest(Exception):
 
 
 def _shared(key: str, compute):
-    """The catalogue and the jurisdictions change a few times a year: kept a minute in the
-    cache every process shares, so an administrator's change reaches all of them together."""
-    return cache.get_or_set(f"open311:{key}", compute, CACHE_SECONDS)
-
-
-def clear_memo() -> None:
-    cache.delete_many([f"open311:{key}" for key in ("jurisdictions", "services", "kind")])
+    """The catalogue and the jurisdictions change a few times a year: each process keeps them,
+    checked against the shared reference generation (core/reference.py)."""
+    return reference.get(f"open311:{key}", compute)
 
 
 def _jurisdictions() -> dict[str, Region]:
@@ -327,10 +324,14 @@ def _positive(params, name: str, default: int, maximum: int) -> int:
 
 def _rows(cases):
     """Request rows as dicts, each with its latest public note (status_notes) from one correlated lookup."""
-    latest = CaseEvent.objects.filter(case=OuterRef("pk"), is_public=True).order_by("-created_at", "-id")
-    return cases.annotate(
-        status_notes=Subquery(latest.values("public_note")[:1]), status_notes_kind=Subquery(latest.values("kind")[:1])
-    ).values(*translate.REQUEST_FIELDS)
+    latest = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), is_public=True)
+        .order_by("-created_at", "-id")
+        # The note and its event's kind in one lookup ("closed|办理结果：…"): kinds have no "|".
+        .annotate(kind_and_note=Concat("kind", Value("|"), "public_note", output_field=TextField()))
+        .values("kind_and_note")[:1]
+    )
+    return cases.annotate(status_notes=Subquery(latest)).values(*translate.REQUEST_FIELDS)
 
 
 def _cached(request, fmt: str, build):
@@ -341,11 +342,14 @@ def _cached(request, fmt: str, build):
     # The query as a digest: any length of query string makes a key every cache backend accepts.
     query = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"open311:{fmt}:{generation}:{query}"
-    response = cache.get(key)
-    if response is None:
-        response = build()
-        if response.status_code == 200:
-            cache.set(key, response, LIST_CACHE_SECONDS)
+    cached = cache.get(key)
+    if cached is not None:
+        content_type, body = cached
+        return HttpResponse(body, content_type=content_type)
+    response = build()
+    if response.status_code == 200:
+        # The bytes, not the response object: less to pickle and unpickle on every hit.
+        cache.set(key, (response["Content-Type"], response.content), LIST_CACHE_SECONDS)
     return response
 
 

@@ -61,13 +61,49 @@ def digest(secret: str) -> str:
     return hashlib.sha256((secret or "").encode()).hexdigest()
 
 
+API_CLIENT_SECONDS = 60
+REVOKED_SECONDS = 86400
+
+
+def _client_key(key_hash: str) -> str:
+    return f"apiclient:{key_hash}"
+
+
+def _revoked_key(key_hash: str) -> str:
+    return f"apiclient:revoked:{key_hash}"
+
+
 def api_client_for(key: str):
-    """The active client system a key belongs to, or None."""
+    """The active client system a key belongs to, or None.
+
+    Read through the shared cache (a client row never changes but for its revocation). A
+    revocation leaves a marker that outlives any copy (`forget_api_client`), so the next
+    request after it is refused in every process, even one that cached the client a moment
+    before the revoking transaction committed."""
+    from django.core.cache import cache
+
     from minsheng.org.models import ApiClient
 
     if not key:
         return None
-    return ApiClient.objects.select_related("region").filter(key_hash=digest(key), is_active=True).first()
+    key_hash = digest(key)
+    found = cache.get_many([_client_key(key_hash), _revoked_key(key_hash)])
+    if _revoked_key(key_hash) in found:
+        return None
+    client = found.get(_client_key(key_hash))
+    if client is None:
+        client = ApiClient.objects.select_related("region").filter(key_hash=key_hash, is_active=True).first()
+        if client is not None:
+            cache.set(_client_key(key_hash), client, API_CLIENT_SECONDS)
+    return client
+
+
+def forget_api_client(key_hash: str) -> None:
+    """After a revocation commits: mark the key revoked for longer than any copy lives."""
+    from django.core.cache import cache
+
+    cache.set(_revoked_key(key_hash), True, REVOKED_SECONDS)
+    cache.delete(_client_key(key_hash))
 
 
 def user_for_token(secret: str):

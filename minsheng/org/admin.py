@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from minsheng.core.admin import ChangesReferenceData
 from minsheng.core.errors import ActionError
 from minsheng.org import actions
 from minsheng.org.models import ApiClient, CalendarDay, CalendarYear, Department, OrgEvent, Region, Role, User
@@ -19,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ChangesReferenceData, admin.ModelAdmin):
     list_display = ["code", "name", "short_name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

@@ -6,16 +6,13 @@ import time_machine
 from minsheng.cases.models import CategoryQuestion, QuestionType
 from minsheng.core.testing import make_category
 from minsheng.open311.tests.helpers import NOW
-from minsheng.open311.views import clear_memo
 from minsheng.org.actions import do_create_api_client
 
 
 @pytest.fixture(autouse=True)
 def _setup():
-    clear_memo()
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-    clear_memo()
 
 
 @pytest.fixture

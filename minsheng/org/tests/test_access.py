@@ -30,3 +30,20 @@ def test_an_account_without_a_department_reaches_nothing(people):
     assert not in_jurisdiction(people.nobody, people.city)
     assert not oversees(people.nobody)
     assert Region.objects.filter(code__in=[]).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_revoked_key_stays_refused_even_if_a_racing_request_cached_it_again(people, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from minsheng.org.access import api_client_for, digest
+    from minsheng.org.actions import do_create_api_client, do_revoke_api_client
+
+    client, key = do_create_api_client("12345热线", region=people.city, actor=None)
+    assert api_client_for(key) == client  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        do_revoke_api_client(client, actor=None)
+    assert api_client_for(key) is None
+    # A request that read the row just before the revocation committed writes its copy back late.
+    cache.set(f"apiclient:{digest(key)}", client, 60)
+    assert api_client_for(key) is None
