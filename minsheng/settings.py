@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django_ratelimit",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -150,7 +149,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "minsheng"),
             # A Redis outage degrades to cache misses (pages still work, computed afresh) and to
-            # refused rate-limited requests (RATELIMIT_FAIL_OPEN is off): never a 500.
+            # refused rate-limited requests (core/ratelimit.py fails closed): never a 500.
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True},
         }
     }
@@ -163,10 +162,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
-# django-ratelimit counts in the default cache. Its check knows only django-redis and memcached
-# as atomic; the database cache above increments under a row lock (core/cache.py).
-RATELIMIT_USE_CACHE = "default"
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # How many reverse proxies (load balancer, nginx) stand in front of the site and append to
 # X-Forwarded-For. 0: REMOTE_ADDR is the client. Set it exactly: one too many lets a client
 # choose its own address, one too few makes every resident share the proxy's.

@@ -25,8 +25,3 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
-
-
-def client_ip_for_ratelimit(group, request) -> str:
-    """django-ratelimit's key function: the same address the logs record."""
-    return client_ip(request) or "unknown"

@@ -13,13 +13,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import get_usage
 
 from minsheng.cases.actions import Intake, do_register_case
 from minsheng.cases.catalogue import GENERAL
 from minsheng.cases.publication import published_q
 from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
-from minsheng.core import clock, idempotency, reference
+from minsheng.core import clock, idempotency, ratelimit, reference
 from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
@@ -187,12 +186,9 @@ def _client(request):
     client = api_client_for(key)
     if client is None:
         raise BadRequest(403, "api_key：密钥无效或已被吊销。")
-    usage = get_usage(
-        request, group="open311-key", key=lambda _group, _request: str(client.pk),
-        rate=f"{client.requests_per_minute}/m", increment=True,
-    )
-    if usage is not None and usage["should_limit"]:
-        retry = max(usage["time_left"], 1)
+    usage = ratelimit.hit("open311-key", str(client.pk), limit=client.requests_per_minute, period=60)
+    if usage.exceeded:
+        retry = max(usage.retry_after, 1)
         raise BadRequest(
             429, f"api_key：超过每分钟{client.requests_per_minute}次的请求上限，请{retry}秒后重试。", {"Retry-After": str(retry)}
         )
@@ -219,6 +215,8 @@ def _create(request, fmt: str):
     client = _client(request)
     try:
         key = idempotency.key_from(request, form_field="idempotency_key")
+        if key is None:
+            return _file_request(request, fmt, client)
         return idempotency.respond_once(
             scope=f"open311:client:{client.pk}",
             key=key,

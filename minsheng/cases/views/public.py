@@ -3,7 +3,6 @@ track the public timeline, rate the result, withdraw. A wrong number or code rev
 
 import json
 
-from django_ratelimit.core import get_usage
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,7 +15,7 @@ from minsheng.core.net import client_ip
 from minsheng.cases.views.common import intake_from_form
 from minsheng.cases.views.window import _questions_json
 from minsheng.cases.workflow import working_time_left
-from minsheng.core import clock
+from minsheng.core import clock, ratelimit
 from minsheng.core.errors import ActionError
 from minsheng.core.forms import apply_action_error
 from minsheng.org.models import Region, RegionLevel
@@ -26,7 +25,11 @@ NOT_FOUND = "编号或查询码不正确，请核对后重新输入。"
 TOO_MANY_FROM_HERE = "查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
 TOO_MANY_ON_NUMBER = "该编号近一小时查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
 # Failed lookups allowed per hour: from one address; on one case number (from all addresses).
-TRACK_FAILURE_RATE = {"track-address": "20/h", "track-number": "10/h", "track-pair": "10/h"}
+TRACK_FAILURES = {
+    "track-address": {"limit": 20, "period": 3600},
+    "track-number": {"limit": 10, "period": 3600},
+    "track-pair": {"limit": 10, "period": 3600},
+}
 
 
 def _public_region(request) -> Region | None:
@@ -75,23 +78,16 @@ def submitted(request):
     return render(request, "cases/public_submitted.html", {"slip": slip})
 
 
-def _failures(request, group: str, value: str, *, increment: bool) -> dict:
-    """Failed lookups counted in the cache every process shares (django-ratelimit)."""
-    usage = get_usage(request, group=group, key=lambda _group, _request: value, rate=TRACK_FAILURE_RATE[group], increment=increment)
-    return usage or {"count": 0, "limit": 1, "should_limit": False}
-
-
 def _lookup_refused(request, number: str) -> str:
     """Why a lookup may not even be tried, or "". An address is stopped by its own failures; a
     case number that many addresses failed on stops those addresses only, so a resident with
-    the right code is never kept out by other people's guesses."""
+    the right code is never kept out by other people's guesses. Counted in the cache every
+    process shares."""
     address = client_ip(request) or "unknown"
-    mine = _failures(request, "track-address", address, increment=False)
-    if mine["count"] >= mine["limit"]:
+    if ratelimit.peek("track-address", address, **TRACK_FAILURES["track-address"]).exhausted:
         return TOO_MANY_FROM_HERE
-    on_number = _failures(request, "track-number", number, increment=False)
-    if on_number["count"] >= on_number["limit"]:
-        if _failures(request, "track-pair", f"{address}|{number}", increment=False)["count"] > 0:
+    if ratelimit.peek("track-number", number, **TRACK_FAILURES["track-number"]).exhausted:
+        if ratelimit.peek("track-pair", f"{address}|{number}", **TRACK_FAILURES["track-pair"]).count > 0:
             return TOO_MANY_ON_NUMBER
     return ""
 
@@ -99,7 +95,7 @@ def _lookup_refused(request, number: str) -> str:
 def _count_failure(request, number: str) -> None:
     address = client_ip(request) or "unknown"
     for group, value in (("track-address", address), ("track-number", number), ("track-pair", f"{address}|{number}")):
-        _failures(request, group, value, increment=True)
+        ratelimit.hit(group, value, **TRACK_FAILURES[group])
 
 
 @never_cache

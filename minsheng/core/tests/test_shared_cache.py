@@ -59,3 +59,28 @@ def test_two_connections_incrementing_at_once_lose_no_count(database_cache):
         thread.join(timeout=120)
     assert database_cache.get("hits") == 200
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_hits_are_counted_per_window_and_a_peek_counts_nothing():
+    from minsheng.core import ratelimit
+
+    for expected in (1, 2, 3):
+        assert ratelimit.hit("test", "client-1", limit=2, period=60).count == expected
+    assert ratelimit.peek("test", "client-1", limit=2, period=60).count == 3
+    assert ratelimit.hit("test", "client-1", limit=2, period=60).exceeded
+    assert ratelimit.hit("test", "client-2", limit=2, period=60).count == 1  # its own counter
+    usage = ratelimit.peek("test", "client-1", limit=2, period=60)
+    assert 0 < usage.retry_after <= 60
+
+
+@pytest.mark.django_db
+def test_a_cache_that_cannot_be_reached_refuses_rather_than_counts_nothing(monkeypatch):
+    from minsheng.core import ratelimit
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(ratelimit, "_redis", unreachable)
+    assert ratelimit.hit("test", "client-1", limit=100, period=60).exceeded
+    assert ratelimit.peek("test", "client-1", limit=100, period=60).exhausted
