@@ -14,7 +14,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     from django.core.cache import cache
 
     from minsheng.core import reference
-    from minsheng.org import workdays
+    from minsheng.org import access, workdays
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -24,6 +24,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     ]
     workdays.clear_cache()
     reference.forget_here()
+    access._known_clients.clear()
     uses_database = request.node.get_closest_marker("django_db") is not None
     for name in ("transactional_db", "db"):
         if name in request.fixturenames:

@@ -61,49 +61,44 @@ def digest(secret: str) -> str:
     return hashlib.sha256((secret or "").encode()).hexdigest()
 
 
+# Each process remembers the clients whose keys it has seen (a row never changes but for its
+# revocation; made-up keys are not remembered, so they cannot fill the memory). A revocation
+# blocks the client in the shared rate limiter, which every request consults in the same round
+# trip as its count: refused from the next request on, in every process.
 API_CLIENT_SECONDS = 60
+API_CLIENT_GROUP = "api-client"
 REVOKED_SECONDS = 86400
-
-
-def _client_key(key_hash: str) -> str:
-    return f"apiclient:{key_hash}"
-
-
-def _revoked_key(key_hash: str) -> str:
-    return f"apiclient:revoked:{key_hash}"
+_known_clients: dict[str, tuple[float, object]] = {}
 
 
 def api_client_for(key: str):
-    """The active client system a key belongs to, or None.
-
-    Read through the shared cache (a client row never changes but for its revocation). A
-    revocation leaves a marker that outlives any copy (`forget_api_client`), so the next
-    request after it is refused in every process, even one that cached the client a moment
-    before the revoking transaction committed."""
-    from django.core.cache import cache
+    """The client system a key belongs to (active when last read), or None. Callers check
+    `ratelimit.hit(API_CLIENT_GROUP, str(client.pk), ...)`, whose `blocked` says revoked."""
+    import time
 
     from minsheng.org.models import ApiClient
 
     if not key:
         return None
     key_hash = digest(key)
-    found = cache.get_many([_client_key(key_hash), _revoked_key(key_hash)])
-    if _revoked_key(key_hash) in found:
-        return None
-    client = found.get(_client_key(key_hash))
+    entry = _known_clients.get(key_hash)
+    if entry is not None and time.monotonic() - entry[0] <= API_CLIENT_SECONDS:
+        return entry[1]
+    client = ApiClient.objects.select_related("region").filter(key_hash=key_hash, is_active=True).first()
     if client is None:
-        client = ApiClient.objects.select_related("region").filter(key_hash=key_hash, is_active=True).first()
-        if client is not None:
-            cache.set(_client_key(key_hash), client, API_CLIENT_SECONDS)
+        _known_clients.pop(key_hash, None)
+    else:
+        _known_clients[key_hash] = (time.monotonic(), client)
     return client
 
 
-def forget_api_client(key_hash: str) -> None:
-    """After a revocation commits: mark the key revoked for longer than any copy lives."""
-    from django.core.cache import cache
+def forget_api_client(client) -> None:
+    """After a revocation commits: block the client everywhere for longer than any process
+    remembers it, and forget it here."""
+    from minsheng.core import ratelimit
 
-    cache.set(_revoked_key(key_hash), True, REVOKED_SECONDS)
-    cache.delete(_client_key(key_hash))
+    ratelimit.block(API_CLIENT_GROUP, str(client.pk), seconds=REVOKED_SECONDS)
+    _known_clients.pop(client.key_hash, None)
 
 
 def user_for_token(secret: str):

@@ -167,7 +167,7 @@ def do_revoke_api_client(client, *, actor: User | None) -> None:
     client.revoked_at = timezone.now()
     client.save(update_fields=["is_active", "revoked_at"])
     OrgEvent.objects.create(kind="api_client_revoked", subject=str(client), actor=actor)
-    transaction.on_commit(lambda: forget_api_client(client.key_hash))
+    transaction.on_commit(lambda: forget_api_client(client))
 
 
 @transaction.atomic
