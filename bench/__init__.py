@@ -17,6 +17,9 @@ REPO_DIR = BENCH_DIR.parent
 # Our own var dir (secret key, collected static files): the app's var/ holds the demo's SQLite.
 VAR_DIR = BENCH_DIR / ".var"
 BENCH_DB = "minsheng_bench"
+# Shared state (rate limits, revocations, cached lists) in Redis, as production runs it: the
+# benchmark's own process and the servers it starts must share it.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minsheng"
 COMMIT = ""  # HEAD when setup() imported the app
 
@@ -56,6 +59,7 @@ def setup(*, verbose: bool = True) -> str:
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["MINSHENG_VAR_DIR"] = str(VAR_DIR)
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["REDIS_URL"] = REDIS_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
     VAR_DIR.mkdir(exist_ok=True)
 
@@ -110,10 +114,14 @@ def start_gunicorn(port: int, workers: int, env: dict) -> "subprocess.Popen":
     import time
     import urllib.request
 
+    # The server's log goes to a file: a pipe nobody reads fills up (every refused request logs a
+    # warning) and then blocks the workers mid-request.
+    VAR_DIR.mkdir(exist_ok=True)
+    log_path = VAR_DIR / f"gunicorn-{port}.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "minsheng.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning"],
-        cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=REPO_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log_path.open("w"),
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -123,7 +131,7 @@ def start_gunicorn(port: int, workers: int, env: dict) -> "subprocess.Popen":
         except OSError:
             time.sleep(0.5)
     server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    raise RuntimeError("gunicorn did not start: " + log_path.read_text()[-2000:])
 
 
 def stop_gunicorn(server: "subprocess.Popen") -> None:

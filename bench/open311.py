@@ -15,7 +15,7 @@ import tempfile
 import urllib.request
 from datetime import datetime
 
-from bench import RESULTS_DIR, start_gunicorn, stop_gunicorn
+from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn
 
 PORT = 8311
 CONNECTIONS = 32
@@ -124,8 +124,6 @@ def _pgbench(script: str, database_url: str) -> dict:
     return {"tps": tps, "latency_average_ms": latency, "raw": output}
 
 
-# Shared state (rate limits, cached lists and catalogue) in Redis, as production runs it.
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def _start_server(workers: int) -> subprocess.Popen:

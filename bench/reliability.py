@@ -24,7 +24,7 @@ import uuid
 from datetime import datetime
 from urllib.parse import urlencode
 
-from bench import RESULTS_DIR, start_gunicorn, stop_gunicorn
+from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn
 
 PORT = 8312
 WORKERS = 3
@@ -34,7 +34,6 @@ KILL_EVERY_S = 1.5
 RETRIES = 8
 RATE_LIMIT = 30
 RATE_BURST = 150
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 MARK = "可靠性测试"
 
 
@@ -67,8 +66,8 @@ def _post(body: str, timeout: float = 10.0) -> tuple[int | None, dict]:
         except ValueError:
             document = None
         return response.status, {"document": document, "replayed": replayed}
-    except (OSError, http.client.HTTPException):
-        return None, {}
+    except (OSError, http.client.HTTPException) as error:
+        return None, {"error": type(error).__name__}
     finally:
         connection.close()
 
@@ -194,10 +193,9 @@ def _rate_limit(env_key: str) -> dict:
     }
 
 
-def _revocation(key: str) -> dict:
+def _revocation(client, key: str) -> dict:
     """Clients keep posting; the key is revoked; how many requests got a 200 after the commit?"""
     from minsheng.org.actions import do_revoke_api_client
-    from minsheng.org.models import ApiClient
 
     answers: list[tuple[float, int | None]] = []
     lock = threading.Lock()
@@ -206,28 +204,35 @@ def _revocation(key: str) -> dict:
     def worker(index: int) -> None:
         n = 0
         while not stop.is_set():
-            status, _answer = _post(_body(key, f"V-{index:02d}-{n:04d}", None))
+            status, answer = _post(_body(key, f"V-{index:02d}-{n:04d}", None))
             with lock:
-                answers.append((time.time(), status))
+                answers.append((time.time(), status if status is not None else answer.get("error")))
             n += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
     for thread in threads:
         thread.start()
-    time.sleep(2)
-    do_revoke_api_client(ApiClient.objects.get(name="bench-reliability-revoke"), actor=None)
-    revoked_at = time.time()
-    time.sleep(3)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    try:
+        time.sleep(2)
+        do_revoke_api_client(client, actor=None)
+        revoked_at = time.time()
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
     # A request answered after the commit may have been read before it: count only those
     # sent entirely after it (answered later than the slowest request before the revocation).
     after = [status for moment, status in answers if moment > revoked_at + 0.5]
+    others: dict[str, int] = {}
+    for status in after:
+        if status not in (200, 403):
+            others[str(status)] = others.get(str(status), 0) + 1
     return {
         "requests_after_revocation": len(after),
         "accepted_after_revocation": after.count(200),
         "refused_403_after_revocation": after.count(403),
+        "other_answers_after_revocation": others,
     }
 
 
@@ -244,7 +249,7 @@ def run(args, log=print) -> dict:
     ApiClient.objects.filter(name__startswith="bench-reliability").update(is_active=False)
     _client, key = do_create_api_client("bench-reliability", region=city, requests_per_minute=10**8, actor=None)
     _rate_client, rate_key = do_create_api_client("bench-reliability-rate", region=city, requests_per_minute=RATE_LIMIT, actor=None)
-    _revoke_client, revoke_key = do_create_api_client("bench-reliability-revoke", region=city, requests_per_minute=10**8, actor=None)
+    revoke_client, revoke_key = do_create_api_client("bench-reliability-revoke", region=city, requests_per_minute=10**8, actor=None)
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -267,7 +272,7 @@ def run(args, log=print) -> dict:
         results["rate_limit"] = _rate_limit(rate_key)
         log(f"  {results['rate_limit']}")
         log("revocation while 6 clients post")
-        results["revocation"] = _revocation(revoke_key)
+        results["revocation"] = _revocation(revoke_client, revoke_key)
         log(f"  {results['revocation']}")
     finally:
         stop_gunicorn(server)
@@ -332,7 +337,8 @@ def _write(results: dict, started: datetime) -> None:
         f"{rate['allowed']} ({rate['windows_touched']} window(s) of the key touched) "
         f"({'pass' if checks['rate_limit_holds'] else 'FAIL'}).",
         f"- Revocation: {revoke['requests_after_revocation']} requests sent after the revoking commit, "
-        f"**{revoke['accepted_after_revocation']} accepted**, {revoke['refused_403_after_revocation']} refused with 403 "
+        f"**{revoke['accepted_after_revocation']} accepted**, {revoke['refused_403_after_revocation']} refused with 403, "
+        f"other answers {revoke['other_answers_after_revocation'] or 'none'} "
         f"({'pass' if checks['revocation_next_request'] else 'FAIL'}).",
         "",
     ]
