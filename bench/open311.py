@@ -15,7 +15,7 @@ import tempfile
 import urllib.request
 from datetime import datetime
 
-from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn
+from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn, vacuum_bench_tables
 
 PORT = 8311
 CONNECTIONS = 32
@@ -23,6 +23,7 @@ THREADS = 2
 DURATION = 20
 TARGET_RPS = 1000
 TARGET_P99_MS = 100
+ROUNDS = 3
 JURISDICTION = "360424"  # 修水县, the busiest county in the generated data
 SERVICE = "streetlight"
 
@@ -126,6 +127,24 @@ def _pgbench(script: str, database_url: str) -> dict:
 
 
 
+def _pgbench_round(client) -> dict:
+    """pgbench doing what one intake does, with a case the POSTs made as the template."""
+    from django.db import connection
+
+    from minsheng.cases.models import Case, CaseEvent, Notification
+
+    template = Case.objects.filter(api_client=client).order_by("-id").first()
+    event = CaseEvent.objects.filter(case=template).order_by("id").first()
+    notification = Notification.objects.filter(case=template).order_by("id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SEQUENCE IF NOT EXISTS pgbench_case_number")
+    script = _pgbench_script(template.pk, event.pk, notification.pk)
+    try:
+        return _pgbench(script, os.environ["DATABASE_URL"])
+    finally:
+        os.unlink(script)
+
+
 def _start_server(workers: int) -> subprocess.Popen:
     import redis
 
@@ -137,7 +156,7 @@ def _start_server(workers: int) -> subprocess.Popen:
 def run(args, log=print) -> dict:
     from django.db import connection
 
-    from minsheng.cases.models import Case, CaseEvent, Notification
+    from minsheng.cases.models import Case
     from minsheng.org.actions import do_create_api_client
     from minsheng.org.models import ApiClient, Region
 
@@ -155,41 +174,42 @@ def run(args, log=print) -> dict:
     server = _start_server(workers)
     post_script = _post_script(key)
     get_url = f"http://127.0.0.1:{PORT}/open311/v2/requests.json?jurisdiction_id={JURISDICTION}&page_size=100"
+    rounds = []
     try:
         log("warm-up")
         _wrk(get_url, duration=5)
         _wrk(f"http://127.0.0.1:{PORT}/open311/v2/requests.json", script=post_script, duration=5)
-        log(f"POST requests.json, {CONNECTIONS} connections, {DURATION} s")
-        before = Case.objects.filter(api_client=client).count()
-        post = _wrk(f"http://127.0.0.1:{PORT}/open311/v2/requests.json", script=post_script)
-        created = Case.objects.filter(api_client=client).count() - before
-        post["created"] = created
-        post["created_per_s"] = created / DURATION
-        results["post"] = post
-        log(f"  {post['rps']:.0f} req/s, {post['created_per_s']:.0f} created/s, p99 {post['p99_ms']:.1f} ms, non-2xx {post['non_2xx']}")
         log(f"GET requests.json (page of 100), {CONNECTIONS} connections, {DURATION} s")
         sample = json.loads(urllib.request.urlopen(get_url).read())
         get = _wrk(get_url)
         get["rows_per_page"] = len(sample)
         results["get"] = get
         log(f"  {get['rps']:.0f} req/s, p99 {get['p99_ms']:.1f} ms, {len(sample)} rows a page")
+        # POST and pgbench in turn, ROUNDS times: this machine's speed drifts by a quarter from one
+        # minute to the next, so the ratio is taken within each round and the median reported.
+        for number in range(1, ROUNDS + 1):
+            log(f"round {number}: POST requests.json, {CONNECTIONS} connections, {DURATION} s")
+            before = Case.objects.filter(api_client=client).count()
+            post = _wrk(f"http://127.0.0.1:{PORT}/open311/v2/requests.json", script=post_script)
+            post["created"] = Case.objects.filter(api_client=client).count() - before
+            post["created_per_s"] = post["created"] / DURATION
+            log(f"  {post['rps']:.0f} req/s, {post['created_per_s']:.0f} created/s, p99 {post['p99_ms']:.1f} ms, non-2xx {post['non_2xx']}")
+            log(f"round {number}: pgbench, the same inserts, {CONNECTIONS} clients, {DURATION} s")
+            pg = _pgbench_round(client)
+            ratio = post["created_per_s"] / pg["tps"]
+            log(f"  {pg['tps']:.0f} tps; POST reaches {ratio:.1%} of it")
+            rounds.append({"post": post, "pgbench": pg, "ratio": ratio})
     finally:
         stop_gunicorn(server)
         os.unlink(post_script)
-    log(f"pgbench: the same inserts, {CONNECTIONS} clients, {DURATION} s")
-    template = Case.objects.filter(api_client=client).order_by("-id").first()
-    event = CaseEvent.objects.filter(case=template).order_by("id").first()
-    notification = Notification.objects.filter(case=template).order_by("id").first()
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE SEQUENCE IF NOT EXISTS pgbench_case_number")
-    script = _pgbench_script(template.pk, event.pk, notification.pk)
-    try:
-        pg = _pgbench(script, os.environ["DATABASE_URL"])
-    finally:
-        os.unlink(script)
-    results["pgbench"] = pg
-    results["post_to_pgbench_ratio"] = results["post"]["created_per_s"] / pg["tps"]
-    log(f"  {pg['tps']:.0f} tps; POST reaches {results['post_to_pgbench_ratio']:.1%} of it")
+    median = sorted(rounds, key=lambda r: r["ratio"])[len(rounds) // 2]
+    results["post"], results["pgbench"] = median["post"], median["pgbench"]
+    results["post_to_pgbench_ratio"] = median["ratio"]
+    results["rounds"] = [
+        {"created_per_s": r["post"]["created_per_s"], "p99_ms": r["post"]["p99_ms"], "pgbench_tps": r["pgbench"]["tps"],
+         "ratio": r["ratio"]}
+        for r in rounds
+    ]
 
     # Leave the bench database as it was.
     with connection.cursor() as cursor:
@@ -202,6 +222,7 @@ def run(args, log=print) -> dict:
         cursor.execute("DROP SEQUENCE IF EXISTS pgbench_case_number")
     ApiClient.objects.filter(pk=client.pk).update(is_active=False)
     results["cases_after_cleanup"] = Case.objects.count()
+    vacuum_bench_tables()
     _write(results, started)
     return results
 
@@ -244,7 +265,10 @@ def _write(results: dict, started: datetime) -> None:
         f"**{'pass' if checks['get_rps'][0] and checks['get_p99_ms'][0] else 'FAIL'}** |",
         f"| pgbench, the same three inserts and number draw (tps) | {pg['tps']:,.0f} | | | | ceiling | |",
         "",
-        f"POST reaches **{results['post_to_pgbench_ratio']:.1%}** of the raw PostgreSQL rate for the same inserts.",
+        f"POST reaches **{results['post_to_pgbench_ratio']:.1%}** of the raw PostgreSQL rate for the same inserts "
+        f"(the median of {len(results['rounds'])} rounds of POST then pgbench, each 20 s: "
+        + ", ".join(f"{r['created_per_s']:.0f}/s vs {r['pgbench_tps']:.0f} tps = {r['ratio']:.1%}" for r in results["rounds"])
+        + "; the row above is the median round).",
         "",
         "## Raw output",
         "",

@@ -24,7 +24,7 @@ import uuid
 from datetime import datetime
 from urllib.parse import urlencode
 
-from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn
+from bench import REDIS_URL, RESULTS_DIR, start_gunicorn, stop_gunicorn, vacuum_bench_tables
 
 PORT = 8312
 WORKERS = 3
@@ -287,6 +287,7 @@ def run(args, log=print) -> dict:
     IdempotencyKey.objects.filter(scope__startswith="open311:").delete()
     ApiClient.objects.filter(name__startswith="bench-reliability").update(is_active=False)
     results["cases_after_cleanup"] = Case.objects.count()
+    vacuum_bench_tables()
     _write(results, started)
     return results
 
