@@ -13,7 +13,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     the database unless REDIS_URL is set, so it is cleared once the test's database is open."""
     from django.core.cache import cache
 
-    from minsheng.core import reference
+    from minsheng.core import ratelimit, reference
     from minsheng.org import access, workdays
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -25,6 +25,7 @@ def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     workdays.clear_cache()
     reference.forget_here()
     access._known_clients.clear()
+    ratelimit.forget_permits()
     uses_database = request.node.get_closest_marker("django_db") is not None
     for name in ("transactional_db", "db"):
         if name in request.fixturenames:

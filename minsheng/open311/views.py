@@ -19,7 +19,7 @@ from minsheng.cases.catalogue import GENERAL
 from minsheng.cases.publication import published_q
 from minsheng.cases.models import Case, CaseEvent, CaseKind, Category, Channel, State
 from minsheng.core import clock, idempotency, ratelimit, reference
-from minsheng.core.errors import ActionError
+from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
 from minsheng.open311.formats import error, respond
@@ -178,15 +178,17 @@ def requests_(request, fmt: str):
 def _client(request):
     """The client system whose key came in the body or the X-Api-Key header, within its rate.
 
-    Requests are counted in the shared cache, so the limit holds across all processes; the same
-    round trip says whether the key was revoked, so a revoked key stops at its next request."""
+    Requests are counted in the shared cache, so the limit holds across all processes. A key
+    revoked since this process last read it is refused by the intake action itself, in the
+    statement that would file the case: from its next request, in every process."""
     key = request.POST.get("api_key") or request.headers.get("X-Api-Key") or ""
     if not key:
         raise BadRequest(403, "api_key：缺少api_key。请向市数据管理局申请接入密钥。")
     client = api_client_for(key)
-    usage = ratelimit.hit(API_CLIENT_GROUP, str(client.pk), limit=client.requests_per_minute, period=60) if client else None
-    if client is None or usage.blocked:
+    if client is None:
         raise BadRequest(403, "api_key：密钥无效或已被吊销。")
+    limit = client.requests_per_minute
+    usage = ratelimit.hit(API_CLIENT_GROUP, str(client.pk), limit=limit, period=60, batch=ratelimit.batch_for(limit))
     if usage.exceeded:
         retry = max(usage.retry_after, 1)
         raise BadRequest(
@@ -269,6 +271,8 @@ def _file_request(request, fmt: str, client):
     )
     try:
         case, _code = do_register_case(intake, actor=None)
+    except NotAllowed as problem:
+        raise BadRequest(403, f"api_key：{problem.message}") from None
     except ActionError as problem:
         field = problem.field or ""
         if field.startswith("answer_"):

@@ -63,17 +63,15 @@ def digest(secret: str) -> str:
 
 # Each process remembers the clients whose keys it has seen (a row never changes but for its
 # revocation; made-up keys are not remembered, so they cannot fill the memory). A revocation
-# blocks the client in the shared rate limiter, which every request consults in the same round
-# trip as its count: refused from the next request on, in every process.
+# needs no message to the processes: the intake action files nothing for a revoked client
+# (cases/actions/intake.py), so it holds from the next request everywhere.
 API_CLIENT_SECONDS = 60
 API_CLIENT_GROUP = "api-client"
-REVOKED_SECONDS = 86400
 _known_clients: dict[str, tuple[float, object]] = {}
 
 
 def api_client_for(key: str):
-    """The client system a key belongs to (active when last read), or None. Callers check
-    `ratelimit.hit(API_CLIENT_GROUP, str(client.pk), ...)`, whose `blocked` says revoked."""
+    """The client system a key belongs to, as last read (active then), or None."""
     import time
 
     from minsheng.org.models import ApiClient
@@ -90,15 +88,6 @@ def api_client_for(key: str):
     else:
         _known_clients[key_hash] = (time.monotonic(), client)
     return client
-
-
-def forget_api_client(client) -> None:
-    """After a revocation commits: block the client everywhere for longer than any process
-    remembers it, and forget it here."""
-    from minsheng.core import ratelimit
-
-    ratelimit.block(API_CLIENT_GROUP, str(client.pk), seconds=REVOKED_SECONDS)
-    _known_clients.pop(client.key_hash, None)
 
 
 def user_for_token(secret: str):

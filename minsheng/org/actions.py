@@ -6,7 +6,6 @@ from django.db import transaction
 
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.org import workdays
-from minsheng.org.access import forget_api_client
 from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent, Role, StaffRole, User
 
 
@@ -167,7 +166,6 @@ def do_revoke_api_client(client, *, actor: User | None) -> None:
     client.revoked_at = timezone.now()
     client.save(update_fields=["is_active", "revoked_at"])
     OrgEvent.objects.create(kind="api_client_revoked", subject=str(client), actor=actor)
-    transaction.on_commit(lambda: forget_api_client(client))
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
 from minsheng.core.text import check_date, check_text
 from minsheng.core.uploads import check_upload
-from minsheng.org.models import Department, Region, RegionLevel, User
+from minsheng.org.models import ApiClient, Department, Region, RegionLevel, User
 
 MAX_DESCRIPTION = 4000
 MAX_ATTACHMENTS = 6
@@ -448,8 +448,13 @@ def _row(obj, fields, skip=()) -> str:
     return json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
+REVOKED = "接入系统的密钥已被吊销，不能再提交诉求。"
+
+
 def insert_together(case: Case, event, sms) -> None:
-    """Insert a new case, its first event and the requester's SMS.
+    """Insert a new case, its first event and the requester's SMS, unless the system filing it
+    had its key revoked (checked in the same statement: revocation holds from the next request
+    in every process, at no extra round trip).
 
     On PostgreSQL one statement does all three (data-modifying CTEs), each row passed as one
     JSON parameter expanded by jsonb_populate_record: one round trip instead of three, a
@@ -459,6 +464,8 @@ def insert_together(case: Case, event, sms) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
+        if case.api_client_id is not None and not ApiClient.objects.filter(pk=case.api_client_id, is_active=True).exists():
+            raise NotAllowed(REVOKED, field="api_client")
         case.save()
         event.case = case
         event.save()
@@ -476,7 +483,10 @@ def insert_together(case: Case, event, sms) -> None:
         case_table, event_table, sms_table = Case._meta.db_table, CaseEvent._meta.db_table, Notification._meta.db_table
         _INSERT_SQL["intake"] = (
             f"WITH c AS (INSERT INTO {case_table} ({columns(case_fields)}) "
-            f"SELECT {columns(case_fields)} FROM jsonb_populate_record(NULL::{case_table}, %s::jsonb) RETURNING id), "
+            f"SELECT {columns(case_fields)} FROM jsonb_populate_record(NULL::{case_table}, %s::jsonb) "
+            # A system's key revoked before this statement began files nothing.
+            f"WHERE api_client_id IS NULL OR EXISTS (SELECT 1 FROM {ApiClient._meta.db_table} a "
+            f"WHERE a.id = api_client_id AND a.is_active) RETURNING id), "
             f"e AS (INSERT INTO {event_table} (case_id, {columns(event_fields, ('case_id',))}) "
             f"SELECT c.id, {columns(event_fields, ('case_id',), 'r.')} "
             f"FROM c, jsonb_populate_record(NULL::{event_table}, %s::jsonb) r RETURNING id, case_id) "
@@ -491,7 +501,10 @@ def insert_together(case: Case, event, sms) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SQL["intake"], params)
-        case.pk, event.pk, sms.pk = cursor.fetchone()
+        inserted = cursor.fetchone()
+    if inserted is None:
+        raise NotAllowed(REVOKED, field="api_client")
+    case.pk, event.pk, sms.pk = inserted
     for obj in (case, event, sms):
         obj._state.adding = False
         obj._state.db = connection.alias

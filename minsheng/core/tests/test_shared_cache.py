@@ -84,3 +84,18 @@ def test_a_cache_that_cannot_be_reached_refuses_rather_than_counts_nothing(monke
     monkeypatch.setattr(ratelimit, "_redis", unreachable)
     assert ratelimit.hit("test", "client-1", limit=100, period=60).exceeded
     assert ratelimit.peek("test", "client-1", limit=100, period=60).exhausted
+
+
+@pytest.mark.django_db
+def test_permits_taken_in_batches_never_add_up_to_more_than_the_limit():
+    from minsheng.core import ratelimit
+
+    granted = 0
+    for _process in range(10):  # each process starts with no permits of its own
+        ratelimit.forget_permits()
+        for _request in range(7):
+            if not ratelimit.hit("test", "busy", limit=20, period=60, batch=5).exceeded:
+                granted += 1
+    # Permits a process took but never used are lost to the window, never added to it.
+    assert 10 <= granted <= 20
+    assert ratelimit.batch_for(30) == 1 and ratelimit.batch_for(600) == 6 and ratelimit.batch_for(10**8) == 100

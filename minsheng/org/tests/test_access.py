@@ -33,21 +33,20 @@ def test_an_account_without_a_department_reaches_nothing(people):
 
 
 @pytest.mark.django_db
-def test_a_revoked_client_is_blocked_in_the_shared_limiter_while_processes_still_remember_it(
-    people, django_capture_on_commit_callbacks
-):
-    from minsheng.core import ratelimit
+def test_a_revoked_client_files_nothing_even_where_a_process_still_remembers_it(people):
+    from minsheng.cases.actions import do_register_case
+    from minsheng.cases.models import Case
+    from minsheng.core.errors import NotAllowed
+    from minsheng.core.testing import intake_for
     from minsheng.org import access
     from minsheng.org.actions import do_create_api_client, do_revoke_api_client
 
     client, key = do_create_api_client("12345热线", region=people.city, actor=None)
-    assert access.api_client_for(key) == client  # this process now remembers it
-    with django_capture_on_commit_callbacks(execute=True):
-        do_revoke_api_client(client, actor=None)
-    # Another process (its memory simulated here) still holds the client for up to a minute...
-    access._known_clients[access.digest(key)] = (__import__("time").monotonic(), client)
-    assert access.api_client_for(key) == client
-    # ...but the shared limiter refuses it from the next request.
-    assert ratelimit.hit(access.API_CLIENT_GROUP, str(client.pk), limit=600, period=60).blocked
+    assert access.api_client_for(key) == client  # this process now remembers it, active
+    do_revoke_api_client(client, actor=None)
+    assert access.api_client_for(key) == client  # still remembered for up to a minute...
+    with pytest.raises(NotAllowed):  # ...but the intake refuses it in the statement that would file it
+        do_register_case(intake_for(people, channel="api", api_client=client), actor=None)
+    assert not Case.objects.exists()
     access._known_clients.clear()
     assert access.api_client_for(key) is None
