@@ -3,6 +3,7 @@ settle it: the code for an account with an authenticator, binding one for an adm
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +20,8 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)  # no session, nobody signed in (other systems, the public)
         user = request.user
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(OPEN_PREFIXES):
             enrolled = user_has_device(user, confirmed=True)
