@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.lookups import Contains
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.cases import rules
 from minsheng.cases.models import OPEN_STATES, Case, State, SupervisionNotice
 from minsheng.core.errors import ActionError, NotFound
-from minsheng.core.identity import normalize_mobile
+from minsheng.core.identity import mask_personal_text, normalize_mobile
 from minsheng.core.text import check_date
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
 from minsheng.org.models import Role, User
@@ -180,23 +179,29 @@ def search_cases(
     return cases.select_related(*CASE_LIST_RELATED).order_by("-created_at", "-id")
 
 
-# A term that could be part of a phone, ID or credit code number, or of an e-mail address.
-IDENTIFIER_LIKE = re.compile(r"\d{3,}|@")
+# Cases whose masked text is checked against a term, at most, per search (the newest first).
+MAX_MASKED_CANDIDATES = 2000
 
 
 def _filter_text(cases: QuerySet, user: User, text: str) -> QuerySet:
-    """Words in the title, description or address. Where the searcher sees the requester only
-    masked, the search must not tell what the mask hides: a term that looks like part of an
-    identifier matches only cases the searcher may see in full, and no term matches a masked
-    case whose requester's name it contains or is part of."""
+    """Words in the title, description or address, as the searcher sees them. Cases whose
+    requester the searcher may see in full are searched as typed; the others only in their
+    masked text, so no term (two digits of a phone, an e-mail's name, a name in a note)
+    confirms what a mask hides. The database narrows the candidates; the masked text of each
+    is then checked here."""
     words = Q(title__icontains=text) | Q(description__icontains=text) | Q(address__icontains=text)
     in_full = rules.personal_data_q(user)
-    if IDENTIFIER_LIKE.search(text):
-        return cases.filter(words & in_full)
-    names_the_requester = Q(requester_name__icontains=text) | Q(term_holds_name=True)
-    return cases.alias(term_holds_name=Contains(Value(text), F("requester_name"))).filter(
-        words & (in_full | ~names_the_requester)
+    candidates = (
+        cases.filter(words).exclude(in_full).order_by("-created_at", "-id")
+        .values_list("pk", "title", "description", "address", "requester_name")[:MAX_MASKED_CANDIDATES]
     )
+    needle = text.casefold()
+    seen_masked = [
+        pk
+        for pk, *texts, name in candidates
+        if any(needle in mask_personal_text(part, names=(name,)).casefold() for part in texts)
+    ]
+    return cases.filter((words & in_full) | Q(pk__in=seen_masked))
 
 
 # --- supervision board ------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def fingerprint(request, *, ignore: tuple[str, ...] = ()) -> str:
     else:
         try:
             digest.update(json.dumps(json.loads(request.body or b"null"), sort_keys=True, ensure_ascii=False).encode())
-        except ValueError:
+        except (ValueError, RecursionError):
             digest.update(request.body)
     return digest.hexdigest()
 

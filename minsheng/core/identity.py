@@ -114,20 +114,27 @@ def mask_name(value: str) -> str:
 
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+# Groups may be written apart: "360429 19800101 1235".
 _ID_IN_TEXT = re.compile(
-    _NOT_ALNUM_BEFORE + r"\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]" + _NOT_ALNUM_AFTER
+    _NOT_ALNUM_BEFORE
+    + r"\d{6}[\s\-]?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[\s\-]?\d{3}[\dXx]"
+    + _NOT_ALNUM_AFTER
 )
 _USCC_IN_TEXT = re.compile(
     _NOT_ALNUM_BEFORE + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _NOT_ALNUM_AFTER, re.IGNORECASE
 )
-# 139 7921 2345, 139-7921-2345, +86 13979212345, written with full-width digits too.
-_MOBILE_IN_TEXT = re.compile(r"(?<![0-9０-９])(?:(?:\+|＋)?86[\s-]?)?[1１][3-9３-９](?:[\s-]?[0-9０-９]){9}(?![0-9０-９])")
-_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9])0\d{2,3}[\s-]?\d{7,8}(?![0-9])")
+# 139 7921 2345, 139-7921-2345, 139.7921.2345, 139/7921/2345, +86 13979212345, full-width digits.
+_SEPARATOR = r"[\s\-./·—]"
+_MOBILE_IN_TEXT = re.compile(
+    rf"(?<![0-9０-９])(?:(?:\+|＋)?86{_SEPARATOR}?)?[1１][3-9３-９](?:{_SEPARATOR}?[0-9０-９]){{9}}(?![0-9０-９])"
+)
+# 0792-8221234, (0792)8221234, （0792）8221234, 0792 822 1234.
+_LANDLINE_IN_TEXT = re.compile(rf"(?<![0-9])(?:[(（]0\d{{2,3}}[)）]|0\d{{2,3}}){_SEPARATOR}?\d{{3,4}}{_SEPARATOR}?\d{{3,4}}(?![0-9])")
 _LONG_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\d{12,}(?![0-9])")  # bank cards, old 15-digit IDs
 _DIGIT = re.compile(r"\d")
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # "我是王建国", "联系人：李芳": a name right after words that introduce one.
-_INTRODUCED_NAME = re.compile(r"(我是|我叫|本人|联系人[:：]?|姓名[:：]?|户主[:：]?|申请人[:：]?|业主[:：]?)([\u4e00-\u9fff]{2,3})")
+_INTRODUCED_NAME = re.compile(r"(我是\s*|我叫\s*|本人\s*|(?:联系人|姓名|户主|申请人|业主)\s*[:：]?\s*)([\u4e00-\u9fff]{2,3})")
 # "赵阿姨", "王先生": a common surname with a form of address.
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
@@ -139,7 +146,7 @@ _ADDRESSED = re.compile(
 
 
 def _mask_digits(text: str, keep_start: int, keep_end: int) -> str:
-    digits = re.sub(r"[\s\-+＋]", "", text)
+    digits = re.sub(r"[\s\-+＋()（）./·—]", "", text)
     if len(digits) <= keep_start + keep_end:
         return "*" * len(digits)
     return digits[:keep_start] + "*" * (len(digits) - keep_start - keep_end) + digits[-keep_end:]
@@ -160,7 +167,7 @@ def mask_personal_text(text: str, *, names: tuple[str, ...] | list[str] = ()) ->
         text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group()), text)
     # Every number pattern below has six digits or more: most texts have fewer, and skip them.
     if len(_DIGIT.findall(text)) >= 6:
-        text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group()), text)
+        text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(re.sub(r"[\s\-]", "", m.group())), text)
         text = _USCC_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 4), text)
         text = _MOBILE_IN_TEXT.sub(lambda m: _mask_digits("".join(c for c in m.group() if c.isdigit())[-11:], 3, 4), text)
         text = _LANDLINE_IN_TEXT.sub(lambda m: _mask_digits(m.group(), 4, 2), text)

@@ -47,17 +47,25 @@ def _check_pairs(pairs, *, nul_only: bool = False) -> None:
             _check(key, value, nul_only=nul_only)
 
 
-def _check_json(node, path: str) -> None:
-    if isinstance(node, str):
-        _check(path or "body", node)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            name = f"{path}.{key}" if path else str(key)
-            _check("字段名", key)
-            _check_json(value, name)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _check_json(value, f"{path}[{index}]")
+MAX_JSON_DEPTH = 32
+
+
+def _check_json(document) -> None:
+    """Every string (and key) of a JSON document, walked with a stack: no depth of nesting can
+    exhaust the interpreter's recursion, and no document deeper than MAX_JSON_DEPTH is taken."""
+    stack = [(document, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InputProblem(400, f"请求内容的嵌套超过{MAX_JSON_DEPTH}层。", path or "body")
+        if isinstance(node, str):
+            _check(path or "body", node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                _check("字段名", key)
+                stack.append((value, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(node, list):
+            stack.extend((value, f"{path}[{index}]", depth + 1) for index, value in enumerate(node))
 
 
 def inspect(request, *, machine: bool) -> None:
@@ -79,13 +87,16 @@ def inspect(request, *, machine: bool) -> None:
             for field, uploads in request.FILES.lists():
                 for upload in uploads:
                     _check(field, upload.name or "", nul_only=not machine)
-        elif content_type == "application/json" or content_type.endswith("+json"):
+        elif machine or content_type == "application/json" or content_type.endswith("+json"):
+            # Machine channels read a body as JSON whatever its declared type (django-ninja does).
             body = request.body
             try:
                 document = json.loads(body) if body else None
+            except RecursionError:
+                raise InputProblem(400, f"请求内容的嵌套超过{MAX_JSON_DEPTH}层。", "body") from None
             except ValueError:
-                return  # malformed JSON: the view says so in its own words
-            _check_json(document, "")
+                return  # not JSON: the view says so in its own words
+            _check_json(document)
     except RequestDataTooBig:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         raise InputProblem(413, f"请求内容过大（上限{limit} MB，附件除外），请精简后重试。") from None

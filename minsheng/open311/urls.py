@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from minsheng.open311 import views
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path(f"requests/<str:service_request_id>.{FMT}", views.request_detail, name="open311-request"),
     path(f"tokens/<str:token>.{FMT}", views.token, name="open311-token"),
     path(f"servicerequestupdates.{FMT}", views.updates, name="open311-updates"),
+    # Anything else under /open311/v2/ is the spec's 404 error array too, not a page.
+    re_path(r"^.*$", views.unknown_endpoint),
 ]

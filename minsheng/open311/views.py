@@ -22,7 +22,7 @@ from minsheng.core import clock, idempotency, ratelimit, reference
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, parse_id
 from minsheng.open311 import translate
-from minsheng.open311.formats import error, respond
+from minsheng.open311.formats import error, format_of, respond
 from minsheng.org.access import API_CLIENT_GROUP, api_client_for
 from minsheng.org.models import Region, RegionLevel
 
@@ -439,3 +439,8 @@ def updates(request, fmt: str):
         .order_by("created_at", "id")[:MAX_ROWS]
     )
     return respond("service_request_updates", [translate.update(event) for event in events], fmt)
+
+
+@csrf_exempt
+def unknown_endpoint(request):
+    return error(format_of(request.path), 404, "没有这个接口：请查看discovery.json列出的地址。")

@@ -297,6 +297,8 @@ def _validate(intake: Intake) -> dict:
     values["request_type"] = intake.request_type or ""
     values["wants"] = (intake.wants or "").strip()[:2000]
     email = (intake.requester_email or "").strip()
+    if len(email) > 254:  # the column's length; the validator alone lets 320 through
+        raise ActionError("电子邮箱不能超过254个字符。", field="requester_email")
     if email:
         from django.core.validators import validate_email
 

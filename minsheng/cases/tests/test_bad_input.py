@@ -122,3 +122,17 @@ def test_the_public_form_names_the_field_that_carries_a_control_character(client
     response = client.post("/cases/submit/", data)
     assert response.status_code == 400 and "description" in response.content.decode()
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000, "[" * 900 + "]" * 900, '{"text": ' * 50 + '"x"' + "}" * 50])
+@pytest.mark.parametrize("path", ["/api/v1/cases/1/notes", "/cases/submit/", "/open311/v2/requests.json"])
+def test_deeply_nested_json_is_a_400_not_a_crash(client, people, token, body, path):
+    response = client.post(path, body, content_type="application/json", **token)
+    assert response.status_code == 400
+
+
+def test_json_sent_as_plain_text_meets_the_same_rule(client, people, token):
+    case = case_in_state(people, State.HANDLING)
+    huang = {"HTTP_AUTHORIZATION": f"Bearer {do_create_access_token(people.huang, '测试', actor=None)[1]}"}
+    response = client.post(f"/api/v1/cases/{case.pk}/notes", json.dumps({"text": "已\x01联系"}), content_type="text/plain", **huang)
+    assert response.status_code == 400 and response.json()["field"] == "text"

@@ -143,3 +143,15 @@ def test_the_key_may_come_in_a_header(client, catalogue, key):
     )
     assert response.status_code == 200, response.content
     assert json.loads(response.content)[0]["service_request_id"] == Case.objects.get().number
+
+
+@pytest.mark.parametrize("path", ["/open311/v2/nothing.json", "/open311/v2/requests/a/b.xml", "/open311/v2/"])
+def test_an_unknown_endpoint_is_the_spec_404_error_array(client, path):
+    assert_error(client.get(path), 404, "discovery")
+
+
+def test_an_overlong_email_is_refused_not_a_database_error(client, catalogue, key):
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".cn"
+    assert 254 < len(address) <= 320
+    assert_error(post(client, key, email=address), 400, "email", "254")
+    assert not Case.objects.exists()

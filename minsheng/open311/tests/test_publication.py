@@ -106,22 +106,22 @@ def personal_data(draw):
     uscc17 = "91360429" + draw(st.text("0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=9, max_size=9))
     uscc = uscc17 + uscc_check_char(uscc17)
     email = draw(st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)) + "@" + draw(st.sampled_from(["qq.com", "163.com", "jj.gov.cn"]))
-    spaced = draw(st.booleans())
-    written_phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}" if spaced else phone
-    return {"name": name, "phone": phone, "written_phone": written_phone, "id": id_number, "uscc": uscc, "email": email}
+    sep = draw(st.sampled_from(["", " ", "-", ".", "/"]))
+    written_phone = f"{phone[:3]}{sep}{phone[3:7]}{sep}{phone[7:]}"
+    written_id = draw(st.sampled_from([id_number, f"{id_number[:6]} {id_number[6:14]} {id_number[14:]}"]))
+    return {"name": name, "phone": phone, "written_phone": written_phone, "id": id_number, "written_id": written_id,
+            "uscc": uscc, "email": email}
 
 
 def planted(data: dict, filler: str) -> str:
     return (
-        f"{filler}我是{data['name']}，电话{data['written_phone']}，身份证{data['id']}，"
+        f"{filler}我是{data['name']}，电话{data['written_phone']}，身份证{data['written_id']}，"
         f"单位信用代码{data['uscc']}，邮箱{data['email']}。请送达{data['name'][0]}阿姨。"
     )
 
 
 def leaks(text: str, data: dict) -> list[str]:
-    found = [value for key, value in data.items() if key != "written_phone" and value in text]
-    if data["written_phone"] in text:
-        found.append(data["written_phone"])
+    found = [value for value in data.values() if value in text]
     if f"{data['name'][0]}阿姨" in text:
         found.append(f"{data['name'][0]}阿姨")
     return found
