@@ -87,7 +87,7 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     fields = [
         "number", "region", "kind", "category", "request_type", "channel", "state", "masked_title", "masked_description",
         "lead_department", "created_at", "due_at", "supervision_level", "result", "closed_at", "rating",
-        "public_summary", "public_result",
+        "masked_public_summary", "masked_public_result",
     ]
     readonly_fields = fields
 
@@ -98,6 +98,14 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="诉求内容（已脱敏）")
     def masked_description(self, case):
         return _masked(case, case.description)
+
+    @admin.display(description="公开摘要")
+    def masked_public_summary(self, case):
+        return _masked(case, case.public_summary)
+
+    @admin.display(description="公开办理结果")
+    def masked_public_result(self, case):
+        return _masked(case, case.public_result)
 
 
 @admin.register(SupervisionNotice)

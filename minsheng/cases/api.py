@@ -81,8 +81,8 @@ def detail(user, case: Case) -> dict:
         "extension_requested_days": case.extension_requested_days,
         "result": case.result,
         "result_text": shown(case.result_text),
-        "public_summary": case.public_summary,
-        "public_result": case.public_result,
+        "public_summary": shown(case.public_summary),
+        "public_result": shown(case.public_result),
         "rating": case.rating,
         "available_actions": rules.available_actions(user, case, now),
     }

@@ -25,3 +25,19 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def address_group(address: str | None) -> str:
+    """What a per-address limit counts: the address itself for IPv4, its /64 network for IPv6
+    (one subscriber is handed a whole /64, so single IPv6 addresses cost an attacker nothing)."""
+    if not address:
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))

@@ -105,6 +105,16 @@ def hit(group: str, value: str, *, limit: int, period: int, batch: int = 1) -> U
     return Usage(total - batch + 1, limit, retry_after)
 
 
+def refund(group: str, value: str, *, period: int) -> None:
+    """Take back one hit of an exact (batch 1) counter: a request counted before its outcome
+    was known turned out not to count (a lookup with the right code)."""
+    key, retry_after = _window_key(group, value, period)
+    try:
+        _add(key, -1, retry_after + 5)
+    except Exception:
+        logger.exception("rate limit %s: the shared cache cannot be reached", group)
+
+
 def peek(group: str, value: str, *, limit: int, period: int) -> Usage:
     """The current window's count, without adding to it."""
     key, retry_after = _window_key(group, value, period)

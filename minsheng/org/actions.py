@@ -6,12 +6,23 @@ from django.db import transaction
 
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.org import workdays
+from minsheng.org.access import in_jurisdiction
 from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent, Role, StaffRole, User
 
 
 def _check_administrator(actor: User | None) -> None:
     if actor is not None and not (actor.is_superuser or actor.has_role(Role.ADMINISTRATOR)):
         raise NotAllowed("只有管理员可以修改工作日历、人员角色和登录设置。")
+
+
+def _check_administrator_of(actor: User | None, user: User) -> None:
+    """An administrator of the staff member's own jurisdiction (a county's for its staff, the
+    city's for all); a superuser's sign-in only by another superuser."""
+    _check_administrator(actor)
+    if actor is None or actor.is_superuser:
+        return
+    if user.is_superuser or user.department is None or not in_jurisdiction(actor, user.department.region):
+        raise NotAllowed("只能管理本辖区工作人员的登录设置；超级管理员的由其他超级管理员管理。")
 
 
 def _calendar_changed() -> None:
@@ -189,7 +200,7 @@ def do_unlock_login(user: User, *, actor: User | None) -> int:
     """Lift the lockout repeated wrong passwords put on this account (from every address)."""
     from axes.utils import reset
 
-    _check_administrator(actor)
+    _check_administrator_of(actor, user)
     cleared = reset(username=user.username)
     OrgEvent.objects.create(kind="login_unlocked", subject=user.username, actor=actor, data={"attempts_cleared": cleared})
     return cleared
@@ -219,6 +230,6 @@ def do_reset_two_factor(user: User, *, actor: User | None) -> None:
         if needs_two_factor(user):
             raise NotAllowed("管理员必须使用两步验证；更换手机请联系其他管理员重置。")
     else:
-        _check_administrator(actor)
+        _check_administrator_of(actor, user)
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     OrgEvent.objects.create(kind="two_factor_reset", subject=user.username, actor=actor, data={"devices_removed": removed})

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 
 from minsheng.core.admin import ChangesReferenceData
 from minsheng.core.errors import ActionError
@@ -67,20 +68,24 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["unlock_login", "reset_two_factor"]
 
     @admin.action(description="解除所选人员的登录锁定")
+    @transaction.atomic  # all of them or none
     def unlock_login(self, request, queryset):
         try:
             cleared = sum(actions.do_unlock_login(user, actor=request.user) for user in queryset)
         except ActionError as error:
+            transaction.set_rollback(True)
             messages.error(request, error.message)
             return
         messages.success(request, f"已解除{queryset.count()}人的登录锁定（清除失败记录{cleared}条）。")
 
     @admin.action(description="重置所选人员的两步验证（手机丢失或更换时）")
+    @transaction.atomic  # all of them or none
     def reset_two_factor(self, request, queryset):
         try:
             for user in queryset:
                 actions.do_reset_two_factor(user, actor=request.user)
         except ActionError as error:
+            transaction.set_rollback(True)
             messages.error(request, error.message)
             return
         messages.success(request, f"已重置{queryset.count()}人的两步验证，下次登录时重新绑定。")

@@ -4,6 +4,7 @@ accounts with an authenticator, a six-digit TOTP code; administrators must have 
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from axes.handlers.proxy import AxesProxyHandler
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,6 +25,7 @@ from minsheng.org.access import needs_two_factor
 from minsheng.org.models import User
 
 PENDING = "two_factor_pending"
+ENROLMENT = "two_factor_enrolment"
 PENDING_SECONDS = 300
 
 
@@ -54,6 +57,9 @@ def _next_url(request) -> str:
 
 class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"failure_limit": settings.AXES_FAILURE_LIMIT}
 
     def form_valid(self, form):
         user = form.get_user()
@@ -89,6 +95,8 @@ def verify(request):
         request.session.pop(PENDING, None)
         return redirect("login")
     form = CodeForm(request.POST or None)
+    if form.is_bound and AxesProxyHandler.is_locked(request, {"username": user.username}):
+        return locked_out(request, credentials={"username": user.username})
     if form.is_bound and form.is_valid():
         allowed, _data = device.verify_is_allowed()
         if not allowed:
@@ -118,26 +126,37 @@ def two_factor(request):
     user = request.user
     device = confirmed_device(user)
     required = needs_two_factor(user)
-    if device is not None:
-        if request.method == "POST" and request.POST.get("do") == "remove":
-            try:
-                actions.do_reset_two_factor(user, actor=user)
-            except ActionError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, "已解除身份验证器，登录时不再需要验证码。")
-            return redirect("two-factor")
-        return render(request, "registration/two_factor.html", {"device": device, "required": required})
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=user, name="身份验证器", confirmed=False
-    )
     form = CodeForm(request.POST or None)
+    if device is not None:
+        # Removing the authenticator takes a current code: a session left open is not enough.
+        if request.method == "POST" and form.is_valid():
+            if not device.verify_is_allowed()[0]:
+                form.add_error("code", "验证码错误次数过多，请稍等片刻再试。")
+            elif not device.verify_token(form.cleaned_data["code"]):
+                form.add_error("code", "验证码不正确，请输入身份验证器上当前显示的6位数字。")
+            else:
+                try:
+                    actions.do_reset_two_factor(user, actor=user)
+                except ActionError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, "已解除身份验证器，登录时不再需要验证码。")
+                return redirect("two-factor")
+        return render(request, "registration/two_factor.html", {"device": device, "required": required, "form": form})
+    # A new secret for each visit to this page, known to this session only: a secret shown
+    # to an earlier session (someone else at the screen) is never the one that gets bound.
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(ENROLMENT)).first()
+    if pending is None or request.method == "GET":
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        pending = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+        request.session[ENROLMENT] = pending.pk
     if form.is_bound and form.is_valid():
         allowed, _data = pending.verify_is_allowed()
         if not allowed:
             form.add_error("code", "验证码错误次数过多，请稍等片刻再试。")
         elif pending.verify_token(form.cleaned_data["code"]):
             actions.do_confirm_two_factor(pending, actor=user)
+            request.session.pop(ENROLMENT, None)
             otp_login(request, pending)
             messages.success(request, "已绑定身份验证器：以后登录时，输入密码后还要输入验证码。")
             return redirect(_next_url(request))

@@ -189,6 +189,9 @@ def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_depa
         lead_department=item.lead_department,
         start_date=item.start_date,
         deadline=item.deadline,
+        description=item.description,
+        lead_leader=item.lead_leader,
+        target=item.target,
         co_departments=list(co_departments if co_departments is not None else old_co),
         milestones=[(m.due_date, m.title) for m in item.milestones.all()],
     )

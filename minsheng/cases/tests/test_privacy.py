@@ -4,7 +4,7 @@ but on the slip and in the one SMS."""
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,8 +25,8 @@ PHONE = "18607928404"
 
 @pytest.fixture(autouse=True)
 def _now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def bearer(user) -> dict:
@@ -117,10 +117,15 @@ def test_attachments_are_served_only_through_access_checks(client, people):
     assert client.get(link).status_code == 404  # anonymous
     client.force_login(people.xu)  # another county's bureau
     assert client.get(link).status_code == 404
+    client.force_login(people.zhang)  # a leader sees the case, but not the requester's papers
+    page = client.get(f"/cases/staff/{case.pk}/").content.decode()
+    assert client.get(link).status_code == 404 and link not in page and "赵秀英身份证" not in page
     client.force_login(people.chen)  # the window that registered it
     served = client.get(link)
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff" and "no-store" in served["Cache-Control"]
+    viewed = PersonalDataView.objects.get()
+    assert (viewed.user, viewed.case, viewed.field) == (people.chen, case, "attachment")
     page = client.get(f"/cases/staff/{case.pk}/").content.decode()
     assert link in page and attachment.file.name not in page
 
@@ -162,6 +167,21 @@ def test_the_query_code_is_kept_only_until_its_sms_is_sent_and_never_logged(clie
     assert sms.status == NotificationStatus.SENT
     assert code not in sms.body and "查询码********" in sms.body
     assert code not in caplog.text and PHONE not in caplog.text and "186****8404" in caplog.text
+
+
+def test_a_slip_not_printed_within_ten_minutes_keeps_no_code(client, people, _now):
+    from minsheng.cases.catalogue import kind
+    from minsheng.core.testing import make_category
+
+    category = make_category(routes=[(people.hukou, people.hukou_housing)])
+    client.force_login(people.chen)
+    response = client.post("/cases/staff/new/", {
+        "kind": kind("general").pk, "requester_name": "赵秀英", "requester_phone": "13812341234", "category": category.pk,
+        "description": "楼道灯坏了", "submission_token": "slip-1",
+    })
+    _now.move_to(NOW + timedelta(minutes=11))
+    assert 'class="code"' not in client.get(response["Location"]).content.decode()
+    assert "case_slips" not in client.session or not client.session["case_slips"]
 
 
 # --- 5. accounts without a unit --------------------------------------------------------------

@@ -79,3 +79,25 @@ def test_many_addresses_guessing_one_number_do_not_lock_its_owner_out(client, ca
     assert "不正确" in error
     _found, error = lookup(client, case.number, "22222222", address="203.0.113.60")
     assert "该编号近一小时查询失败次数过多" in error
+
+
+def test_an_ipv6_network_counts_as_one_address(client, case_and_code):
+    case, code = case_and_code
+    for index in range(20):
+        lookup(client, f"湖口-2026-9{index:05d}", "00000000", address=f"2001:db8:1:2::{index + 1:x}")
+    _found, error = lookup(client, case.number, code, address="2001:db8:1:2::ffff")
+    assert "失败次数过多" in error
+    found, error = lookup(client, case.number, code, address="2001:db8:1:3::1")  # another subscriber
+    assert found == case and error == ""
+
+
+def test_guesses_sent_at_once_cannot_all_pass_the_check(client, case_and_code, monkeypatch):
+    """Every lookup is counted before it is tried: even if all of them read the count first
+    (as parallel requests would), the twenty-first is refused by its own count."""
+    from minsheng.core import ratelimit
+
+    case, _code = case_and_code
+    monkeypatch.setattr(ratelimit, "peek", lambda group, value, *, limit, period: ratelimit.Usage(0, limit, period))
+    errors = [lookup(client, f"湖口-2026-9{index:05d}", "00000000", address="198.51.100.1")[1] for index in range(25)]
+    assert errors[:20] == ["编号或查询码不正确，请核对后重新输入。"] * 20
+    assert all("失败次数过多" in error for error in errors[20:])

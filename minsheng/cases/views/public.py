@@ -11,7 +11,7 @@ from minsheng.cases import actions, forms as case_forms, queries
 from minsheng.cases.actions import query_code_matches
 from minsheng.cases.models import Case, Channel, State
 from minsheng.cases.views.common import departments_near
-from minsheng.core.net import client_ip
+from minsheng.core.net import address_group, client_ip
 from minsheng.cases.views.common import intake_from_form
 from minsheng.cases.views.window import _questions_json
 from minsheng.cases.workflow import working_time_left
@@ -61,6 +61,9 @@ def submit(request):
             else:
                 if code is not None:
                     request.session[SUBMITTED_KEY] = {"number": case.number, "code": code}
+                    if not request.user.is_authenticated:
+                        # The code waits here only for the next page; the session ends soon after.
+                        request.session.set_expiry(600)
                 return redirect("cases:submitted")
         elif valid:  # the hidden field was filled in: a bot; answer as if all went well
             return redirect("cases:submitted")
@@ -78,24 +81,33 @@ def submitted(request):
     return render(request, "cases/public_submitted.html", {"slip": slip})
 
 
+def _counters(request, number: str) -> list[tuple[str, str]]:
+    address = address_group(client_ip(request))
+    return [("track-address", address), ("track-number", number), ("track-pair", f"{address}|{number}")]
+
+
 def _lookup_refused(request, number: str) -> str:
-    """Why a lookup may not even be tried, or "". An address is stopped by its own failures; a
-    case number that many addresses failed on stops those addresses only, so a resident with
-    the right code is never kept out by other people's guesses. Counted in the cache every
-    process shares."""
-    address = client_ip(request) or "unknown"
+    """Count this lookup as a failure before trying it, or say why it may not be tried.
+
+    An address (an IPv6 /64) is stopped by its own failures; a case number that many addresses
+    failed on stops those addresses only, so a resident with the right code is never kept out
+    by other people's guesses. Counting first, atomically in the shared cache, means parallel
+    guesses cannot all slip past the check; a lookup that succeeds is refunded."""
+    (_, address), (_, _), (_, pair) = counters = _counters(request, number)
     if ratelimit.peek("track-address", address, **TRACK_FAILURES["track-address"]).exhausted:
         return TOO_MANY_FROM_HERE
     if ratelimit.peek("track-number", number, **TRACK_FAILURES["track-number"]).exhausted:
-        if ratelimit.peek("track-pair", f"{address}|{number}", **TRACK_FAILURES["track-pair"]).count > 0:
+        if ratelimit.peek("track-pair", pair, **TRACK_FAILURES["track-pair"]).count > 0:
             return TOO_MANY_ON_NUMBER
+    usages = {group: ratelimit.hit(group, value, **TRACK_FAILURES[group]) for group, value in counters}
+    if usages["track-address"].exceeded:
+        return TOO_MANY_FROM_HERE
     return ""
 
 
-def _count_failure(request, number: str) -> None:
-    address = client_ip(request) or "unknown"
-    for group, value in (("track-address", address), ("track-number", number), ("track-pair", f"{address}|{number}")):
-        ratelimit.hit(group, value, **TRACK_FAILURES[group])
+def _refund(request, number: str) -> None:
+    for group, value in _counters(request, number):
+        ratelimit.refund(group, value, period=TRACK_FAILURES[group]["period"])
 
 
 @never_cache
@@ -112,8 +124,8 @@ def track(request):
             found = Case.objects.select_related("kind", "category", "lead_department").filter(number=number).first()
             if found is not None and query_code_matches(found, form.cleaned_data["code"]):
                 case = found
+                _refund(request, number)
             else:
-                _count_failure(request, number)
                 error = NOT_FOUND
     if case is not None and "do" in request.POST:
         try:

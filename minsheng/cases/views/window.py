@@ -2,6 +2,7 @@
 category, then a slip with the case number and query code."""
 
 import json
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,12 @@ from minsheng.org.access import jurisdiction
 from minsheng.org.models import Role
 
 SLIP_SESSION_KEY = "case_slips"
+# The query code waits in the session only for the slip to be printed, and no longer than this.
+SLIP_SECONDS = 600
+
+
+def _fresh(entry) -> bool:
+    return isinstance(entry, list) and len(entry) == 2 and time.time() - entry[1] <= SLIP_SECONDS
 
 
 @login_required
@@ -45,8 +52,9 @@ def register(request):
             apply_action_error(form, error)
         else:
             if code is not None:
-                request.session.setdefault(SLIP_SESSION_KEY, {})[str(case.pk)] = code
-                request.session.modified = True
+                slips = {pk: entry for pk, entry in request.session.get(SLIP_SESSION_KEY, {}).items() if _fresh(entry)}
+                slips[str(case.pk)] = [code, time.time()]
+                request.session[SLIP_SESSION_KEY] = slips
             return redirect("cases:slip", pk=case.pk)
     return render(
         request,
@@ -78,6 +86,7 @@ def slip(request, pk: int):
     case = Case.objects.select_related("kind", "category", "region").filter(pk=pk, registered_by=request.user).first()
     if case is None:
         raise Http404("没有找到这个办件。")
-    code = request.session.get(SLIP_SESSION_KEY, {}).pop(str(case.pk), None)
+    entry = request.session.get(SLIP_SESSION_KEY, {}).pop(str(case.pk), None)
     request.session.modified = True
+    code = entry[0] if entry and _fresh(entry) else None
     return render(request, "cases/slip.html", {"case": case, "code": code, "track_url": request.build_absolute_uri("/cases/track/")})

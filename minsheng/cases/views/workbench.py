@@ -194,6 +194,7 @@ def _render_case(
             "co_departments": case.co_departments.all(),
             "answers": _answers(case),
             "attachments": case.attachments.all(),
+            "public_attachments": case.attachments.filter(is_public=True).exists(),
             "may_publish": may_publish,
             "published": case.kind.is_published and case.category.is_published,
             "public_description": publication.public_description(case),

@@ -118,16 +118,36 @@ def test_other_staff_may_choose_two_factor_and_drop_it(client, people, clock):
     device = TOTPDevice.objects.get(user=people.huang)
     client.post("/accounts/two-factor/", {"code": code_for(device)})
     assert TOTPDevice.objects.get(user=people.huang).confirmed
-    client.post("/accounts/two-factor/", {"do": "remove"})
+    clock.move_to(NOW + timedelta(minutes=1))
+    client.post("/accounts/two-factor/", {"code": "000000"})  # an open session alone cannot remove it
+    assert TOTPDevice.objects.filter(user=people.huang).exists()
+    clock.move_to(NOW + timedelta(minutes=2))
+    client.post("/accounts/two-factor/", {"code": code_for(device)})
     assert not TOTPDevice.objects.filter(user=people.huang).exists()
 
 
-def test_an_administrator_cannot_drop_their_own_but_another_resets_a_lost_phone(people):
+def test_each_visit_to_the_binding_page_shows_a_new_secret(client, people):
+    sign_in(client, "admin", PASSWORD)
+    client.get("/accounts/two-factor/")
+    seen_by_someone_else = TOTPDevice.objects.get(user=people.admin, confirmed=False)
+    client.get("/accounts/two-factor/")
+    binding = TOTPDevice.objects.get(user=people.admin, confirmed=False)
+    assert binding.key != seen_by_someone_else.key
+    assert client.post("/accounts/two-factor/", {"code": code_for(seen_by_someone_else)}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=people.admin, confirmed=True).exists()
+
+
+def test_an_administrator_cannot_drop_their_own_but_one_over_them_resets_a_lost_phone(people):
     TOTPDevice.objects.create(user=people.admin, name="身份验证器", confirmed=True)
+    TOTPDevice.objects.create(user=people.hukou_admin, name="身份验证器", confirmed=True)
     with pytest.raises(NotAllowed):
         do_reset_two_factor(people.admin, actor=people.admin)
     with pytest.raises(NotAllowed):
         do_reset_two_factor(people.admin, actor=people.huang)
-    do_reset_two_factor(people.admin, actor=people.hukou_admin)
-    assert not TOTPDevice.objects.filter(user=people.admin).exists()
-    assert OrgEvent.objects.filter(kind="two_factor_reset", subject="admin", actor=people.hukou_admin).exists()
+    with pytest.raises(NotAllowed):  # a county's administrator does not manage the city's
+        do_reset_two_factor(people.admin, actor=people.hukou_admin)
+    with pytest.raises(NotAllowed):
+        do_unlock_login(people.xu, actor=people.hukou_admin)  # nor another county's staff
+    do_reset_two_factor(people.hukou_admin, actor=people.admin)
+    assert not TOTPDevice.objects.filter(user=people.hukou_admin).exists()
+    assert OrgEvent.objects.filter(kind="two_factor_reset", subject="hukouadmin", actor=people.admin).exists()

@@ -36,3 +36,11 @@ def test_progress_text_and_dates_keep_to_the_input_rule(people, item):
     with pytest.raises(ActionError) as refused:
         actions.do_post_progress(item, happened_on=date(1, 1, 1), text="完成选址", percent=10, actor=people.li)
     assert refused.value.field == "happened_on"
+
+
+def test_an_edit_cannot_store_a_control_character_that_would_break_the_export(people, item):
+    with pytest.raises(ActionError) as refused:
+        actions.do_edit_item(item, {"description": "改造\x01老旧小区"}, actor=None)
+    assert refused.value.field == "description"
+    item.refresh_from_db()
+    assert "\x01" not in item.description
