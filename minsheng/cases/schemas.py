@@ -8,7 +8,8 @@ class Error(Schema):
     field: str | None = Field(None, description="出错的字段")
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+# 413 and 414 come from the input guard (core/middleware.py): a body or a query string too long.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 414: Error}
 
 
 class CaseSummary(Schema):

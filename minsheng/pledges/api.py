@@ -30,7 +30,7 @@ def _tally(t) -> dict:
     return {"label": t.label, "key": t.key, "total": t.total, "done": t.done, "late": t.late, "done_percent": t.done_percent}
 
 
-@router.get("/board", auth=None, response={200: BoardOut, 400: Error, 404: Error}, summary="实事清单进度榜（公开）")
+@router.get("/board", auth=None, response={200: BoardOut, 400: Error, 404: Error, 413: Error, 414: Error}, summary="实事清单进度榜（公开）")
 def board(request, year: int | None = None):
     years = queries.board_years()
     if not years:
