@@ -207,6 +207,19 @@ def do_unlock_login(user: User, *, actor: User | None) -> int:
 
 
 @transaction.atomic
+def do_offer_two_factor_secret(user: User, *, actor: User):
+    """A new TOTP secret for the binding page, replacing any offered before (someone else may
+    have seen that one). Nothing is bound yet, so nothing is recorded: the binding is, by
+    do_confirm_two_factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.pk != user.pk:
+        raise NotAllowed("只能为自己的账号绑定身份验证器。")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+
+
+@transaction.atomic
 def do_confirm_two_factor(device, *, actor: User) -> None:
     """The staff member proved the authenticator app works: its device now guards the sign-in."""
     if actor.pk != device.user_id:

@@ -147,8 +147,7 @@ def two_factor(request):
     # to an earlier session (someone else at the screen) is never the one that gets bound.
     pending = TOTPDevice.objects.filter(user=user, confirmed=False, pk=request.session.get(ENROLMENT)).first()
     if pending is None or request.method == "GET":
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        pending = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+        pending = actions.do_offer_two_factor_secret(user, actor=user)
         request.session[ENROLMENT] = pending.pk
     if form.is_bound and form.is_valid():
         allowed, _data = pending.verify_is_allowed()
