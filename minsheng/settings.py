@@ -138,7 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# State every process shares (rate limits, cached lists, login lockouts): Redis when REDIS_URL
+# State every process shares (rate limits, cached lists, reference generations): Redis when REDIS_URL
 # is set, as production does; otherwise a table in the database, so the embedded demo needs
 # nothing installed. Never one process's memory: three gunicorn workers would each count alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
