@@ -248,6 +248,10 @@ class Case(models.Model):
     stage_started_at = models.DateTimeField("本阶段开始", null=True, blank=True)
     due_at = models.DateTimeField("本阶段期限", null=True, blank=True)
     warn_at = models.DateTimeField("预警时间", null=True, blank=True)
+    # The due time reaches a year whose official holiday schedule is not yet imported: it was
+    # computed from the provisional calendar (org/workdays.py) and shows as 暂定 until the
+    # worker corrects it against the official one.
+    due_provisional = models.BooleanField("期限暂定", default=False)
     supervision_level = models.PositiveSmallIntegerField(
         "督办等级", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
     )
@@ -314,6 +318,8 @@ class Case(models.Model):
             ),
             # Supervisors' extension requests to decide.
             models.Index(fields=["region"], name="case_extension_pending", condition=Q(extension_requested_days__isnull=False)),
+            # The worker's calendar correction: provisional due times, once a year is official.
+            models.Index(fields=["id"], name="case_due_provisional", condition=Q(due_provisional=True)),
             # Search by requester phone.
             models.Index(fields=["requester_phone"], name="case_phone"),
             # 督办中: the open complaints pointing at a case (few rows have a link).
@@ -462,6 +468,7 @@ class SupervisionNotice(models.Model):
     requirement = models.TextField("督办要求")
     response_days = models.PositiveSmallIntegerField("回复时限（工作日）")
     response_due_at = models.DateTimeField("回复期限")
+    response_due_provisional = models.BooleanField("回复期限暂定", default=False)
     responded_at = models.DateTimeField("回复时间", null=True, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="回复人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -474,6 +481,8 @@ class SupervisionNotice(models.Model):
         ordering = ["-issued_at"]
         indexes = [
             models.Index(fields=["department", "response_due_at"], name="supervision_open", condition=Q(responded_at__isnull=True)),
+            # The worker's calendar correction of provisional response deadlines.
+            models.Index(fields=["id"], name="supervision_due_provisional", condition=Q(response_due_provisional=True)),
         ]
 
     def __str__(self) -> str:
