@@ -175,7 +175,9 @@ def optional_text(value: str, field: str, label: str, *, max_length: int = 2000)
 
 
 def notify_users(users, *, case: Case, event: CaseEvent, subject: str, body: str, now: datetime) -> int:
-    """Queue one staff notification per user, in the caller's transaction."""
+    """Queue one staff notification per person, in the caller's transaction. Recipient lists are
+    unions of roles (handlers | the head), and one person may hold several: each is told once."""
+    unique = {user.pk: user for user in users}
     rows = [
         Notification(
             channel="staff",
@@ -188,7 +190,7 @@ def notify_users(users, *, case: Case, event: CaseEvent, subject: str, body: str
             next_attempt_at=now,
             created_at=now,
         )
-        for user in users
+        for user in unique.values()
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
