@@ -3,7 +3,8 @@
 `make demo` sets DEBUG=1; everything else is read from the environment:
 DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, HTTPS,
 MINSHENG_VAR_DIR (database file, uploads, generated secret key), REDIS_URL, TRUSTED_PROXY_COUNT,
-LOG_LEVEL.
+LOG_LEVEL; the city running it: MINSHENG_CITY_NAME, MINSHENG_SITE_NAME, MINSHENG_SMS_SIGNATURE,
+MINSHENG_HOTLINE, MINSHENG_OPEN311_CONTACT.
 """
 
 import os
@@ -49,6 +50,19 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# The city running the platform: another city sets these and edits no code.
+# Its name (page footers, the public site's headings).
+MINSHENG_CITY_NAME = os.environ.get("MINSHENG_CITY_NAME", "九江市")
+# The platform's name: page titles, the slip, the authenticator app's entry ("九江民生").
+MINSHENG_SITE_NAME = os.environ.get("MINSHENG_SITE_NAME") or MINSHENG_CITY_NAME.removesuffix("市") + "民生"
+# The signature every SMS starts with (China's SMS gateways require the registered one).
+MINSHENG_SMS_SIGNATURE = os.environ.get("MINSHENG_SMS_SIGNATURE") or f"【{MINSHENG_SITE_NAME}】"
+# The hotline residents may call, on the tracking page, the slip and in Open311's discovery.
+MINSHENG_HOTLINE = os.environ.get("MINSHENG_HOTLINE", "0792-12345")
+MINSHENG_OPEN311_CONTACT = os.environ.get("MINSHENG_OPEN311_CONTACT") or (
+    f"{MINSHENG_CITY_NAME}12345政务服务便民热线 · {MINSHENG_HOTLINE}"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "minsheng.core.context_processors.site",
             ],
         },
     },
@@ -182,7 +197,7 @@ AXES_LOCKOUT_CALLABLE = "minsheng.org.views.locked_out"
 AXES_VERBOSE = False
 # TOTP two-factor (RFC 6238, any authenticator app): offered to all staff, required of
 # administrators and of anyone who can open the admin site.
-OTP_TOTP_ISSUER = "九江民生"
+OTP_TOTP_ISSUER = MINSHENG_SITE_NAME
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -260,5 +275,3 @@ MINSHENG_INPUT_ERROR_RESPONDERS = {
     "/api/": "minsheng.api.input_error",
 }
 
-# Public site identity, shown in page headers.
-MINSHENG_CITY_NAME = os.environ.get("MINSHENG_CITY_NAME", "九江市")

@@ -137,7 +137,7 @@ def discovery(request, fmt: str):
     base = request.build_absolute_uri("/open311/v2/")
     payload = {
         "changeset": "2026-11-26T00:00:00+08:00",
-        "contact": getattr(settings, "MINSHENG_OPEN311_CONTACT", "九江市12345政务服务便民热线 · 0792-12345"),
+        "contact": settings.MINSHENG_OPEN311_CONTACT,
         "key_service": "api_key由市数据管理局为接入系统发放：python -m minsheng apikey create 系统名称",
         "endpoints": [
             {

@@ -34,8 +34,11 @@ class CodeForm(forms.Form):
         label="验证码", min_length=6, max_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
         error_messages={"required": "请填写身份验证器上的6位验证码。", "min_length": "验证码为6位数字。", "max_length": "验证码为6位数字。"},
-        help_text="打开手机上的身份验证器App，输入“九江民生”下显示的6位数字。",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = f"打开手机上的身份验证器App，输入“{settings.OTP_TOTP_ISSUER}”下显示的6位数字。"
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -3,6 +3,7 @@ open a timed stage, plan the worker's next look, write the one event, queue noti
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q
 
 from minsheng.cases import rules
@@ -196,19 +197,24 @@ def notify_users(users, *, case: Case, event: CaseEvent, subject: str, body: str
     return len(rows)
 
 
+def sms_text(text: str) -> str:
+    """An SMS as the gateway sends it: the city's registered signature first (settings)."""
+    return f"{settings.MINSHENG_SMS_SIGNATURE}{text}"
+
+
 def notify_requester(case: Case, event: CaseEvent, *, subject: str, body: str, now: datetime) -> None:
     requester_sms(case, event, subject=subject, body=body, now=now).save()
 
 
 def requester_sms(case: Case, event: CaseEvent, *, subject: str, body: str, now: datetime) -> Notification:
-    """An SMS to the requester for the outbox, not yet saved."""
+    """An SMS to the requester for the outbox, not yet saved; `body` without the signature."""
     return Notification(
         channel="sms",
         recipient_address=case.requester_phone,
         case=case,
         event=event,
         subject=subject[:100],
-        body=body,
+        body=sms_text(body),
         next_attempt_at=now,
         created_at=now,
     )

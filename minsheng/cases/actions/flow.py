@@ -71,7 +71,7 @@ def do_reject_case(case: Case, *, reason: str, actor: User | None):
         case, EventKind.REJECTED, actor=actor, old_state=old, now=moment, note=reason,
         public_note=f"不予受理：{reason}", is_public=True,
     )
-    notify_requester(case, event, subject="诉求不予受理", body=f"【九江民生】您的诉求{case.number}不予受理：{reason}", now=moment)
+    notify_requester(case, event, subject="诉求不予受理", body=f"您的诉求{case.number}不予受理：{reason}", now=moment)
     return event
 
 

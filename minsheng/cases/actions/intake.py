@@ -415,7 +415,7 @@ def _create(intake: Intake, values: dict, file_kinds, *, actor: User | None, sub
         case,
         event,
         subject="诉求已登记",
-        body=f"【九江民生】您的诉求已登记，编号{number}，查询码{code}。请凭编号和查询码查询办理进度。",
+        body=f"您的诉求已登记，编号{number}，查询码{code}。请凭编号和查询码查询办理进度。",
         now=moment,
     )
     insert_together(case, event, sms)

@@ -144,7 +144,7 @@ def process_due_case(case: Case, now: datetime) -> list[str]:
             )
             notify_requester(
                 case, event, subject="请评价办理结果",
-                body=f"【九江民生】您的诉求{case.number}已办结，请凭编号和查询码登录网站评价，或等待回访电话。",
+                body=f"您的诉求{case.number}已办结，请凭编号和查询码登录网站评价，或等待回访电话。",
                 now=now,
             )
             done.append(EventKind.CALLBACK_INVITED)

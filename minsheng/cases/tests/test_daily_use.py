@@ -32,3 +32,28 @@ def test_it_tells_a_handler_who_is_also_the_head_once(people):
     notice = actions.do_issue_supervision_notice(case, requirement="请尽快签收", response_days=3, actor=people.sun)
     told = Notification.objects.filter(case=case, subject__contains=notice.number)
     assert list(told.values_list("recipient_user__username", flat=True)) == ["lihong"]
+
+
+def test_it_signs_sms_and_names_pages_for_the_city_in_settings(people, client, settings):
+    settings.MINSHENG_CITY_NAME = "景德镇市"
+    settings.MINSHENG_SITE_NAME = "景德镇民生"
+    settings.MINSHENG_SMS_SIGNATURE = "【景德镇民生】"
+    case, _ = register(people)
+    sms = Notification.objects.get(case=case, channel="sms")
+    assert sms.body.startswith("【景德镇民生】您的诉求已登记") and "九江" not in sms.body
+    page = client.get("/cases/track/").content.decode()
+    assert "· 景德镇民生</title>" in page and "景德镇市人民政府" in page and "九江" not in page
+
+
+def test_it_reads_the_city_from_the_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MINSHENG_VAR_DIR": str(tmp_path), "MINSHENG_CITY_NAME": "景德镇市", "MINSHENG_HOTLINE": "0798-12345"}
+    script = (
+        "from minsheng import settings as s; "
+        "print(s.MINSHENG_SITE_NAME, s.MINSHENG_SMS_SIGNATURE, s.OTP_TOTP_ISSUER, s.MINSHENG_OPEN311_CONTACT)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["景德镇民生", "【景德镇民生】", "景德镇民生", "景德镇市12345政务服务便民热线", "·", "0798-12345"]
