@@ -21,8 +21,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
 
+# Another address or port: make demo BIND=127.0.0.1:8080
+BIND ?= 127.0.0.1:8000
 demo: install
-	DEBUG=1 $(BIN)/python -m minsheng demo
+	DEBUG=1 $(BIN)/python -m minsheng demo --bind $(BIND)
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one (both with the
 # embedded shared cache, a database table); then, when REDIS_URL names a Redis, the tests of

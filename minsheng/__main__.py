@@ -8,7 +8,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line([sys.argv[0] if sys.argv[0] != "-m" else "minsheng", *sys.argv[1:]])
+    # Help texts name the program as it was typed: "python -m minsheng demo", not "__main__.py demo".
+    program = "python -m minsheng" if sys.argv[0] in ("-m", "") or sys.argv[0].endswith("__main__.py") else sys.argv[0]
+    execute_from_command_line([program, *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -57,3 +57,18 @@ def test_it_reads_the_city_from_the_environment(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["景德镇民生", "【景德镇民生】", "景德镇民生", "景德镇市12345政务服务便民热线", "·", "0798-12345"]
+
+
+def test_the_demo_command_explains_bind_and_the_readme_how_to_change_the_port():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run(
+        [sys.executable, "-m", "minsheng", "demo", "--help"], capture_output=True, text=True, check=True,
+        env={**__import__("os").environ, "DEBUG": "1"},
+    ).stdout
+    assert "python -m minsheng demo" in out and "--bind 地址:端口" in out and "127.0.0.1:8080" in out
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    assert "BIND=127.0.0.1:8080" in readme and "--bind" in readme
+    assert "DESIGN.md" not in readme and "../shared" not in readme

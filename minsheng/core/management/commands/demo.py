@@ -33,7 +33,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", metavar="地址:端口",
+            help="网站监听的地址和端口，默认127.0.0.1:8000；换端口如 --bind 127.0.0.1:8080，"
+            "让局域网访问如 --bind 0.0.0.0:8000（同时设置环境变量 ALLOWED_HOSTS）",
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
