@@ -4,7 +4,7 @@
 DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, HTTPS,
 MINSHENG_VAR_DIR (database file, uploads, generated secret key), REDIS_URL, TRUSTED_PROXY_COUNT,
 LOG_LEVEL; the city running it: MINSHENG_CITY_NAME, MINSHENG_SITE_NAME, MINSHENG_SMS_SIGNATURE,
-MINSHENG_HOTLINE, MINSHENG_OPEN311_CONTACT.
+MINSHENG_HOTLINE, MINSHENG_OPEN311_CONTACT, MINSHENG_PUBLIC_URL.
 """
 
 import os
@@ -63,6 +63,9 @@ MINSHENG_HOTLINE = os.environ.get("MINSHENG_HOTLINE", "0792-12345")
 MINSHENG_OPEN311_CONTACT = os.environ.get("MINSHENG_OPEN311_CONTACT") or (
     f"{MINSHENG_CITY_NAME}12345政务服务便民热线 · {MINSHENG_HOTLINE}"
 )
+# The public site's address (https://minsheng.example.gov.cn), for the slip's QR code and link
+# when the window prints it from a staff host the public cannot reach. Empty: the request's host.
+MINSHENG_PUBLIC_URL = os.environ.get("MINSHENG_PUBLIC_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -14,7 +14,7 @@ from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.identity import mask_personal_text, normalize_mobile
 from minsheng.core.text import check_date
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
-from minsheng.org.models import Role, User
+from minsheng.org.models import CITY_LEVEL_NAME, RegionLevel, Role, User
 
 FULL_NUMBER = re.compile(r"\S+-\d{4}-\d{6}")
 CASE_LIST_RELATED = ("kind", "category", "region", "lead_department")
@@ -225,7 +225,7 @@ def supervision_board(user: User, now: datetime, *, region_code: str = "", depar
     if department:
         cases = cases.filter(lead_department_id=department)
     rows = (
-        cases.values("lead_department_id", "lead_department__name", "region__name")
+        cases.values("lead_department_id", "lead_department__name", "region__name", "region__level")
         .annotate(overdue=Count("id", filter=Q(due_at__lt=now)), at_risk=Count("id", filter=Q(due_at__gte=now)))
         .order_by("-overdue", "-at_risk", "lead_department__name")
     )
@@ -233,7 +233,7 @@ def supervision_board(user: User, now: datetime, *, region_code: str = "", depar
         BoardRow(
             row["lead_department_id"],
             row["lead_department__name"] or "（待派单）",
-            row["region__name"],
+            CITY_LEVEL_NAME if row["region__level"] == RegionLevel.CITY else row["region__name"],
             row["overdue"],
             row["at_risk"],
         )

@@ -130,3 +130,18 @@ def due_words(moment: datetime | None) -> str:
         last = date.fromordinal(local.date().toordinal() - 1)
         return f"{last.year}年{last.month}月{last.day}日24:00"
     return f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
+
+
+def last_day(moment: datetime) -> date:
+    """The last day of a stage due at `moment` (a stage ends at 24:00, stored as 00:00 next day)."""
+    local = timezone.localtime(moment)
+    day = local.date()
+    return date.fromordinal(day.toordinal() - 1) if (local.hour, local.minute) == (0, 0) else day
+
+
+def day_words(day: date, *, today: date | None = None) -> str:
+    """A date as people write it: 12月9日 (no leading zeros), with the year when it is not this year."""
+    from minsheng.core import clock
+
+    today = today or clock.today()
+    return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"

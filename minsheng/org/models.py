@@ -13,6 +13,10 @@ class RegionLevel(models.TextChoices):
     TOWNSHIP = "township", "乡镇街道"
 
 
+# How every page names the city's own level (its departments, its cases, its items): one name.
+CITY_LEVEL_NAME = "市本级"
+
+
 class Region(models.Model):
     """An administrative division with its GB/T 2260 code (乡镇街道: the 9-digit GB/T 10114 code).
 
@@ -55,6 +59,11 @@ class Region(models.Model):
         if self.level == RegionLevel.TOWNSHIP:
             return self.parent
         return None
+
+    @property
+    def display_name(self) -> str:
+        """The region as pages name it: the city's own level is 市本级, the others by name."""
+        return CITY_LEVEL_NAME if self.level == RegionLevel.CITY else self.name
 
 
 class Department(models.Model):

@@ -1,12 +1,10 @@
-from datetime import timedelta
-
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
 from minsheng.cases.models import State, SupervisionLevel
 from minsheng.core.identity import mask_personal_text
-from minsheng.cases.workflow import due_words
+from minsheng.cases.workflow import day_words, due_words, last_day
 
 register = template.Library()
 
@@ -28,9 +26,34 @@ def state_badge(state: str):
     return format_html('<span class="badge s-{}">{}</span>', STATE_STYLE.get(state, "not_started"), State(state).label)
 
 
+PROVISIONAL_TITLE = "按暂定日历计算：该年度放假安排尚未公布，公布后如有变动将重新计算并告知。"
+
+
+def provisional_badge() -> str:
+    return format_html('<span class="badge provisional" title="{}">暂定</span>', PROVISIONAL_TITLE)
+
+
+@register.filter
+def provisional(flag) -> str:
+    """暂定 beside a due time computed from the provisional calendar (org/workdays.py)."""
+    return provisional_badge() if flag else ""
+
+
+def urgency(colour: str, days: int, overdue: bool) -> str:
+    """The deadline's colour: overdue, due today, nearly due (two working days or past the
+    warning share), or in time. 今天到期 and 剩2个工作日 never look like 剩5个工作日."""
+    if overdue or colour == "red":
+        return "red"
+    if days <= 1:
+        return "today"
+    if days <= 2 or colour == "yellow":
+        return "yellow"
+    return "green"
+
+
 @register.simple_tag
 def deadline(case, colour: str, time_left):
-    """The due time with its colour and the working time left, in words."""
+    """The due time with its colour and the working time left, in words (暂定 when provisional)."""
     if not time_left or case.due_at is None:
         return ""
     days, overdue = time_left
@@ -40,10 +63,37 @@ def deadline(case, colour: str, time_left):
         words = "今天到期"
     else:
         words = f"剩{days}个工作日"
-    last_day = (timezone.localtime(case.due_at) - timedelta(minutes=1)).date()
+    last = last_day(case.due_at)
     return format_html(
-        '<span class="deadline d-{}" title="期限：{}日24:00">{}止 · {}</span>', colour, f"{last_day:%Y-%m-%d}", f"{last_day:%m-%d}", words
+        '<span class="deadline d-{}" title="期限：{}24:00">{}止 · {}</span>{}',
+        urgency(colour, days, overdue), f"{last.year}年{last.month}月{last.day}日", day_words(last), words,
+        provisional(getattr(case, "due_provisional", False)),
     )
+
+
+@register.simple_tag
+def expected_reply(case):
+    """What a resident is told to expect: 预计12月9日前答复 (暂定 when provisional)."""
+    if case.due_at is None or not case.is_open:
+        return ""
+    return format_html(
+        '<span class="expected">预计{}前答复</span>{}', day_words(last_day(case.due_at)), provisional(case.due_provisional)
+    )
+
+
+@register.filter
+def day(moment) -> str:
+    """A date or a moment as its day, written 12月9日 (the year when not this year)."""
+    if not moment:
+        return ""
+    if hasattr(moment, "hour"):
+        moment = timezone.localtime(moment).date()
+    return day_words(moment)
+
+
+@register.filter
+def region_name(region) -> str:
+    return region.display_name if region is not None else ""
 
 
 @register.simple_tag

@@ -1,4 +1,8 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import Case, Q, Value, When
+from django.urls import reverse
 
 from minsheng.cases import forms as case_forms, rules
 from minsheng.cases.actions import Intake
@@ -85,3 +89,22 @@ def list_rows(user: User, cases, now):
         rows.append((case, case.deadline_colour(now), working_time_left(case, now)))
     return rows
 
+
+
+def track_link(request, number: str = "") -> str:
+    """The public tracking page's address, with the case number filled in: never the query
+    code, so a photographed slip or a forwarded link opens nothing by itself. The public site's
+    address comes from MINSHENG_PUBLIC_URL when the staff site runs under another host."""
+    path = reverse("cases:track") + (f"?{urlencode({'number': number})}" if number else "")
+    base = settings.MINSHENG_PUBLIC_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+def qr_svg(url: str, title: str) -> str:
+    """A QR code as an inline <svg> element (segno): no image request, nothing the
+    Content-Security-Policy refuses."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    # segno's own markup, the title escaped by segno: safe to place in the page as it is.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2, title=title))
