@@ -26,12 +26,18 @@ from minsheng.pledges.models import (
 from minsheng.pledges.rules import can_edit_item, can_manage_list, can_post_progress
 
 MAX_EVIDENCE_FILES = 9
+
+
+def day_words(day: date) -> str:
+    """A date as the pages write it: 2026年12月9日, never 12月09日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 EDITABLE_FIELDS = (
     "title",
     "description",
     "focus_area",
     "level",
     "region",
+    "location",
     "lead_leader",
     "lead_department",
     "target",
@@ -57,6 +63,7 @@ class ItemDraft:
     lead_leader: str = ""
     target: str = ""
     weight: Decimal | None = None
+    location: Region | None = None
     parent_number: str = ""
     co_departments: list[Department] = field(default_factory=list)
     milestones: list[tuple[date, str]] = field(default_factory=list)
@@ -76,6 +83,8 @@ def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, st
             problems.append(("milestones", control_character_message("节点名称", title, position)))
     if not pledge_list.region.contains(draft.region):
         problems.append(("region", f"所属地区“{draft.region}”不在清单制定地区“{pledge_list.region}”范围内。"))
+    if draft.location is not None and not pledge_list.region.contains(draft.location):
+        problems.append(("location", f"实施地区“{draft.location}”不在清单制定地区“{pledge_list.region}”范围内。"))
     if draft.level == Level.COUNTY and draft.region.county is None:
         problems.append(("level", "县级事项的所属地区应为县（市、区）或其下的乡镇街道。"))
     if not draft.region.contains(draft.lead_department.region) and not draft.lead_department.region.contains(
@@ -88,7 +97,7 @@ def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, st
         problems.append(("co_departments", "配合单位不能与牵头单位相同。"))
     for due, _title in draft.milestones:
         if not draft.start_date <= due <= draft.deadline:
-            problems.append(("milestones", f"节点日期{due:%Y-%m-%d}应在开始日期与完成时限之间。"))
+            problems.append(("milestones", f"节点日期{day_words(due)}应在开始日期与完成时限之间。"))
     return problems
 
 
@@ -102,6 +111,7 @@ def _create_item(pledge_list: PledgeList, draft: ItemDraft, parent: PledgeItem |
         focus_area=draft.focus_area,
         level=draft.level,
         region=draft.region,
+        location=draft.location,
         lead_leader=draft.lead_leader,
         lead_department=draft.lead_department,
         target=draft.target,
@@ -186,6 +196,7 @@ def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_depa
         focus_area=item.focus_area,
         level=item.level,
         region=item.region,
+        location=item.location,
         lead_department=item.lead_department,
         start_date=item.start_date,
         deadline=item.deadline,
@@ -199,7 +210,7 @@ def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_depa
     if problems:
         raise ActionError(problems[0][1], field=problems[0][0])
     item.save()
-    data = {name: {"old": str(before[name]), "new": str(changed[name])} for name in changed}
+    data = {name: {"old": _as_text(before[name]), "new": _as_text(changed[name])} for name in changed}
     if co_changed:
         item.co_departments.set(co_departments)
         data["co_departments"] = {
@@ -277,14 +288,23 @@ def do_post_progress(
 
 @transaction.atomic
 def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: User | None) -> PledgeEvent:
+    """Tick a milestone off on the day it was really completed: today or earlier, not before
+    the item began."""
     milestone = Milestone.objects.select_for_update().select_related("item").get(pk=milestone.pk)
     item = milestone.item
     if actor is not None and not can_post_progress(actor, item):
         raise NotAllowed("只有牵头单位可以确认本事项的节点。")
     if milestone.completed_on is not None:
-        raise ActionError(f"节点“{milestone.title}”已于{milestone.completed_on:%Y-%m-%d}完成。")
+        raise ActionError(f"节点“{milestone.title}”已于{day_words(milestone.completed_on)}完成。", field="milestone")
+    if completed_on is None:
+        raise ActionError("请填写完成日期。", field="completed_on")
+    check_date(completed_on, field="completed_on", label="完成日期")
     if completed_on > clock.today():
         raise ActionError("完成日期不能晚于今天。", field="completed_on")
+    if completed_on < item.start_date:
+        raise ActionError(
+            f"完成日期不能早于事项开始日期{day_words(item.start_date)}。", field="completed_on"
+        )
     milestone.completed_on = completed_on
     milestone.save(update_fields=["completed_on"])
     return PledgeEvent.objects.create(
@@ -296,6 +316,10 @@ def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: Us
         note=f"完成节点：{milestone.title}",
         data={"milestone_id": milestone.pk},
     )
+
+
+def _as_text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _roll_up(parent: PledgeItem) -> None:
@@ -328,7 +352,7 @@ def do_plan_milestones(item: PledgeItem, planned: list[tuple[date, str]], *, act
         raise NotAllowed("只有本地区的管理员或督办员可以调整节点。")
     for due, _title in planned:
         if not item.start_date <= due <= item.deadline:
-            raise ActionError(f"节点日期{due:%Y-%m-%d}应在开始日期与完成时限之间。", field="milestones")
+            raise ActionError(f"节点日期{day_words(due)}应在开始日期与完成时限之间。", field="milestones")
     open_milestones = item.milestones.filter(completed_on__isnull=True)
     before = [(m.due_date, m.title) for m in open_milestones.order_by("due_date", "id")]
     after = sorted((due, title.strip()[:100]) for due, title in planned if title.strip())

@@ -37,6 +37,7 @@ class PledgeItemForm(forms.ModelForm):
             "focus_area",
             "level",
             "region",
+            "location",
             "lead_leader",
             "lead_department",
             "co_departments",
@@ -53,7 +54,7 @@ class PledgeItemAdmin(admin.ModelAdmin):
     item's timeline; progress is posted from the staff workbench, never typed here."""
 
     form = PledgeItemForm
-    list_display = ["number", "title", "level", "region", "lead_department", "deadline", "percent"]
+    list_display = ["number", "title", "level", "region", "location", "lead_department", "deadline", "percent"]
     list_filter = ["pledge_list__year", "level", "focus_area", "region"]
     search_fields = ["title", "number", "lead_department__name"]
     readonly_fields = ["percent", "completed_on"]
@@ -81,6 +82,7 @@ class PledgeItemAdmin(admin.ModelAdmin):
                     focus_area=data["focus_area"],
                     level=data["level"],
                     region=data["region"],
+                    location=data.get("location"),
                     lead_department=data["lead_department"],
                     start_date=data["start_date"],
                     deadline=data["deadline"],

@@ -41,6 +41,22 @@ class ProgressForm(forms.Form):
             self.fields["percent"].help_text = f"当前为{current_percent}%，只能持平或增加；不填则只报送文字进展。"
 
 
+class MilestoneForm(forms.Form):
+    """Tick a milestone off on the day it was really completed (today by default)."""
+
+    milestone = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    completed_on = BoundedDateField(
+        label="完成日期",
+        error_messages={"required": "请填写完成日期。", "invalid": "完成日期格式不正确，请写成2026-06-30。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["completed_on"].initial = today
+        self.fields["completed_on"].widget.attrs["max"] = today.isoformat()
+
+
 class ImportForm(forms.Form):
     title = forms.CharField(label="清单名称", max_length=100, error_messages={"required": "请填写清单名称。"})
     year = forms.IntegerField(

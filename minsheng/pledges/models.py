@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from minsheng.core.models import BaseEvent
 from minsheng.org.models import Department, Region
@@ -100,6 +101,17 @@ class PledgeItem(models.Model):
     focus_area = models.ForeignKey(FocusArea, verbose_name="聚焦领域", on_delete=models.PROTECT, related_name="items")
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="pledge_items")
+    # Where the work is done, when that is not the owner's whole area: a city-level item built in
+    # one district is found under that district too (the board still counts it by its owner).
+    location = models.ForeignKey(
+        Region,
+        verbose_name="实施地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="located_pledge_items",
+        help_text="事项落在某个县（市、区）或乡镇时填写，按地区查询时在该地也能查到；不填即与所属地区相同。",
+    )
     lead_leader = models.CharField("牵头领导", max_length=60, blank=True)
     lead_department = models.ForeignKey(
         Department, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_pledge_items"
@@ -185,9 +197,14 @@ class PledgeEvent(BaseEvent):
         verbose_name = "实事项目记录"
         verbose_name_plural = "实事项目记录"
         indexes = [
-            # The item page's timeline, oldest first.
+            # The item page's timeline: one item's events (sorted by the date shown, in queries).
             models.Index(fields=["item", "created_at"], name="pledge_event_item_time"),
         ]
+
+    @property
+    def shown_on(self) -> date:
+        """The date the timeline shows: the day the progress happened, else the day it was recorded."""
+        return self.happened_on or timezone.localdate(self.created_at)
 
     @property
     def kind_label(self) -> str:

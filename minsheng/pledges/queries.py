@@ -4,9 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, DateField, Max, Q
+from django.db.models.functions import Coalesce, TruncDate
 
 from minsheng.core.text import parse_id
+from minsheng.core.words import search_words
 from minsheng.core.errors import NotFound
 from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region, RegionLevel, User
@@ -112,21 +114,45 @@ def board_figures(year: int, today: date) -> BoardFigures:
     return figures
 
 
+SEARCH_FIELDS = ("title", "description", "target", "lead_department__name", "region__name", "location__name")
+
+
+def word_filter(query: str) -> Q:
+    """Every meaningful word of the query (core.words) appears in some searchable field."""
+    condition = Q()
+    for word in search_words(query):
+        any_field = Q()
+        for name in SEARCH_FIELDS:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def region_filter(region: str) -> Q | None:
+    """The board's region filter: "city" is the city level's own items; a county's code gives
+    the items the county owns and those located in it, city-level sub-items included (the
+    elevators of 浔阳区 are a part of the city's item). None for a code that is not a county."""
+    if region == "city":
+        return Q(parent__isnull=True, level=Level.CITY)
+    county = Region.objects.filter(code=region, level=RegionLevel.COUNTY).first() if region.isdigit() else None
+    if county is None:
+        return None
+    owned = Q(parent__isnull=True, level=Level.COUNTY, region__code__startswith=county.code_prefix)
+    located = Q(location__code__startswith=county.code_prefix) & (Q(parent__isnull=True) | Q(level=Level.CITY))
+    return owned | located
+
+
 def search_items(*, year: int | None, query: str = "", region: str = "", area: str = "", status: str = "", today: date):
-    items = PledgeItem.objects.top_level().select_related("region", "lead_department", "focus_area")
+    items = PledgeItem.objects.select_related("region", "location", "lead_department", "focus_area", "parent")
+    if region:
+        where = region_filter(region)
+        items = items.filter(where) if where is not None else items.none()
+    else:
+        items = items.top_level()
     if year:
         items = items.filter(pledge_list__year=year)
     if query:
-        items = items.filter(
-            Q(title__icontains=query)
-            | Q(description__icontains=query)
-            | Q(lead_department__name__icontains=query)
-            | Q(target__icontains=query)
-        )
-    if region == "city":
-        items = items.filter(level=Level.CITY)
-    elif region:
-        items = items.filter(level=Level.COUNTY, region__code__startswith=region[:6])
+        items = items.filter(word_filter(query))
     if area:
         area_id = parse_id(area)
         items = items.filter(focus_area_id=area_id) if area_id else items.none()
@@ -161,12 +187,19 @@ def public_item(pk: int) -> PledgeItem:
         raise NotFound("没有找到这个事项。") from None
 
 
+def _by_date_shown(events):
+    """A timeline in the order of the dates it shows (the day progress happened, else the day it
+    was recorded), then in the order it was recorded."""
+    shown_on = Coalesce("happened_on", TruncDate("created_at"), output_field=DateField())
+    return events.annotate(shown_on_sort=shown_on).order_by("shown_on_sort", "created_at", "id")
+
+
 def public_timeline(item: PledgeItem):
-    return item.events.filter(is_public=True).prefetch_related("evidence").order_by("created_at", "id")
+    return _by_date_shown(item.events.filter(is_public=True).prefetch_related("evidence"))
 
 
 def staff_timeline(item: PledgeItem):
-    return item.events.select_related("actor__department").prefetch_related("evidence").order_by("created_at", "id")
+    return _by_date_shown(item.events.select_related("actor__department").prefetch_related("evidence"))
 
 
 def items_led_by(user: User, today: date):

@@ -14,8 +14,8 @@ from minsheng.core.uploads import XLSX_KIND, check_upload
 from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region
 from minsheng.pledges import actions, queries, xlsx
-from minsheng.pledges.forms import ImportForm, ProgressForm
-from minsheng.pledges.models import Evidence, FocusArea, PledgeItem, PledgeList, Status
+from minsheng.pledges.forms import ImportForm, MilestoneForm, ProgressForm
+from minsheng.pledges.models import Evidence, FocusArea, Level, PledgeItem, PledgeList, Status
 from minsheng.pledges.rules import can_manage_list, can_post_progress
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +49,8 @@ def item_list(request):
         year=year, query=filters["q"][:50], region=filters["region"], area=filters["area"], status=filters["status"], today=today
     )
     page = Paginator(items, 20).get_page(request.GET.get("page"))
+    # Under a county, the city's items located there are listed too; say how many.
+    located_city_items = items.filter(level=Level.CITY).count() if filters["region"] not in ("", "city") else 0
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
@@ -56,6 +58,7 @@ def item_list(request):
         "pledges/item_list.html",
         {
             "page": page,
+            "located_city_items": located_city_items,
             "filters": filters,
             "year": year,
             "years": years,
@@ -99,9 +102,12 @@ def staff_item(request, pk: int):
     may_post = can_post_progress(request.user, item)
     has_children = item.children.exists()
     form = ProgressForm(has_children=has_children, current_percent=item.percent)
+    milestone_form = None
     if request.method == "POST" and "milestone" in request.POST:
-        return _complete_milestone(request, item)
-    if request.method == "POST":
+        milestone_form = _complete_milestone(request, item)
+        if milestone_form is None:
+            return redirect("pledges:staff-item", pk=item.pk)
+    elif request.method == "POST":
         if not may_post:
             messages.error(request, "只有牵头单位可以报送本事项的进度。")
             return redirect("pledges:staff-item", pk=item.pk)
@@ -119,9 +125,13 @@ def staff_item(request, pk: int):
             except ActionError as error:
                 apply_action_error(form, error)
             else:
-                messages.success(request, "进度已报送，并已在公开进度榜上显示。")
+                messages.success(request, "进度已报送，公开进度榜已同步显示。")
                 return redirect("pledges:staff-item", pk=item.pk)
     today = timezone.localdate()
+    milestones = []
+    for milestone in item.milestones.all():
+        bound = milestone_form if milestone_form is not None and milestone_form.milestone_pk == milestone.pk else None
+        milestones.append((milestone, bound or _milestone_form(milestone.pk)))
     return render(
         request,
         "pledges/staff_item.html",
@@ -131,25 +141,43 @@ def staff_item(request, pk: int):
             "form": form if may_post else None,
             "timeline": queries.staff_timeline(item),
             "children": item.children.select_related("lead_department").order_by("id"),
-            "milestones": item.milestones.all(),
+            "milestones": milestones,
             "may_post": may_post,
             "today": today,
         },
     )
 
 
-def _complete_milestone(request, item: PledgeItem):
-    milestone = item.milestones.filter(pk=request.POST.get("milestone", "")[:20] or None).first()
+def _milestone_form(pk: int, data=None) -> MilestoneForm:
+    form = MilestoneForm(data, auto_id=f"id_milestone_{pk}_%s", initial={"milestone": pk})
+    form.milestone_pk = pk
+    return form
+
+
+def _complete_milestone(request, item: PledgeItem) -> MilestoneForm | None:
+    """Tick a milestone off; None when done (or refused outright), else the form with its errors."""
+    pk = parse_id(request.POST.get("milestone"))
+    milestone = item.milestones.filter(pk=pk).first() if pk else None
     if milestone is None:
         messages.error(request, "没有找到这个节点。")
-    else:
-        try:
-            actions.do_complete_milestone(milestone, completed_on=timezone.localdate(), actor=request.user)
-        except ActionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"节点“{milestone.title}”已标记完成。")
-    return redirect("pledges:staff-item", pk=item.pk)
+        return None
+    if not can_post_progress(request.user, item):
+        messages.error(request, "只有牵头单位可以确认本事项的节点。")
+        return None
+    form = _milestone_form(milestone.pk, request.POST)
+    if not form.is_valid():
+        return form
+    completed_on = form.cleaned_data["completed_on"]
+    try:
+        actions.do_complete_milestone(milestone, completed_on=completed_on, actor=request.user)
+    except ActionError as error:
+        if error.field == "completed_on":
+            apply_action_error(form, error)
+            return form
+        messages.error(request, error.message)
+        return None
+    messages.success(request, f"已确认节点“{milestone.title}”于{actions.day_words(completed_on)}完成。")
+    return None
 
 
 @login_required

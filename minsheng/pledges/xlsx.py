@@ -26,6 +26,7 @@ COLUMNS = [
     ("focus_area", "聚焦领域", True),
     ("level", "层级", True),
     ("region", "所属地区", True),
+    ("location", "实施地区", False),
     ("lead_leader", "牵头领导", False),
     ("lead_department", "牵头单位", True),
     ("co_departments", "配合单位", False),
@@ -46,6 +47,9 @@ ALIASES = {
     "完成时间": "deadline",
     "计划完成时间": "deadline",
     "起始日期": "start_date",
+    "所在地区": "location",
+    "实施地点": "location",
+    "项目所在地": "location",
 }
 HEADERS = {header: key for key, header, _required in COLUMNS} | ALIASES
 LABELS = {key: header for key, header, _required in COLUMNS}
@@ -235,6 +239,13 @@ def _read_row(row_number: int, cells: dict, lookups: _Lookups, pledge_list: Pled
         fail("region", f"没有名为“{region_text}”的行政区划。")
     values["region"] = region
 
+    location_text = _text(cells.get("location"))
+    values["location"] = None
+    if location_text:
+        values["location"] = lookups.regions.get(location_text)
+        if values["location"] is None:
+            fail("location", f"没有名为“{location_text}”的行政区划。")
+
     for key in ("lead_department",):
         try:
             values[key] = lookups.department(_text(cells[key]), region)
@@ -291,7 +302,7 @@ def write_workbook(pledge_list: PledgeList, today: date) -> bytes:
         cell.fill = PatternFill("solid", fgColor="B71C1C")
         cell.alignment = Alignment(horizontal="center", vertical="center")
     items = (
-        pledge_list.items.select_related("parent", "focus_area", "region", "lead_department")
+        pledge_list.items.select_related("parent", "focus_area", "region", "location", "lead_department")
         .prefetch_related("co_departments", "milestones")
         .order_by("id")
     )
@@ -305,6 +316,7 @@ def write_workbook(pledge_list: PledgeList, today: date) -> bytes:
                 item.focus_area.name,
                 item.get_level_display(),
                 item.region.name,
+                item.location.name if item.location else "",
                 item.lead_leader,
                 item.lead_department.name,
                 "、".join(d.name for d in item.co_departments.all()),
@@ -318,7 +330,7 @@ def write_workbook(pledge_list: PledgeList, today: date) -> bytes:
                 item.completed_on,
             ]
         )
-    widths = [8, 8, 40, 50, 12, 8, 10, 16, 18, 24, 30, 12, 12, 8, 40, 10, 8, 12]
+    widths = [8, 8, 40, 50, 12, 8, 10, 10, 16, 18, 24, 30, 12, 12, 8, 40, 10, 8, 12]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -346,6 +358,7 @@ def template_workbook() -> bytes:
             "聚焦民生保障",
             "县级",
             "湖口县",
+            "",
             "王强（副县长）",
             "湖口县住建局",
             "湖口县财政局",

@@ -24,10 +24,10 @@ def workbook(rows, header=HEADER) -> bytes:
     return buffer.getvalue()
 
 
-def row(number, title, *, parent="", area="聚焦城市建设", level="县级", region="湖口县", leader="王强（副县长）",
+def row(number, title, *, parent="", area="聚焦城市建设", level="县级", region="湖口县", location="", leader="王强（副县长）",
         lead="湖口县住建局", co="", start="2026-01-01", deadline="2026-12-31", weight="", milestones=""):
-    return [number, parent, title, f"{title}的具体内容", area, level, region, leader, lead, co, f"{title}的目标", start,
-            deadline, weight, milestones]
+    return [number, parent, title, f"{title}的具体内容", area, level, region, location, leader, lead, co, f"{title}的目标",
+            start, deadline, weight, milestones]
 
 
 GOOD_ROWS = [

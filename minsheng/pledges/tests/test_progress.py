@@ -230,8 +230,12 @@ def test_the_lead_department_ticks_off_a_milestone_from_the_item_page(client, pe
     milestone.refresh_from_db()
     assert milestone.completed_on is None
     client.force_login(people.li)
-    response = client.post(f"/pledges/staff/items/{item.pk}/", {"milestone": milestone.pk}, follow=True)
-    assert "节点“完成设计”已标记完成" in response.content.decode()
+    page = client.get(f"/pledges/staff/items/{item.pk}/").content.decode()
+    assert 'value="2026-11-26"' in page  # the day defaults to today
+    response = client.post(
+        f"/pledges/staff/items/{item.pk}/", {"milestone": milestone.pk, "completed_on": "2026-11-26"}, follow=True
+    )
+    assert "已确认节点“完成设计”于2026年11月26日完成。" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.completed_on == NOW.date()
 
