@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 from minsheng.core.testing import png_bytes
@@ -58,7 +59,8 @@ def test_a_bureau_posts_progress_with_a_photo_and_the_public_sees_it(site, desk,
     desk.get_by_role("link", name="查看公开页面").click()
     public = desk.inner_text("main")
     assert "累计完成91个" in public and "92%" in public
-    assert desk.get_by_role("img", name="佐证材料：现场照片.png").is_visible()
+    # Waits for the image: before it has loaded it has no size, and Playwright calls that hidden.
+    expect(desk.get_by_role("img", name="佐证材料：现场照片.png")).to_be_visible()
     assert "李红" not in public
 
 
