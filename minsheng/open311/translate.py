@@ -58,9 +58,50 @@ def definition(category: Category) -> dict:
 # The columns a request needs, read with .values() (no model instances: a page has 100 rows).
 REQUEST_FIELDS = (
     "number", "state", "created_at", "updated_at", "due_at", "address_id", "latitude", "longitude", "media_url",
-    "category__code", "category__name", "lead_department__name", "status_notes",
+    "category_id", "region_id", "category__code", "category__name", "lead_department__name", "status_notes",
     *publication.PUBLIC_TEXT_FIELDS,
 )
+
+
+def _agencies() -> tuple[dict, dict, dict]:
+    """Who answers for a case not yet dispatched, by name: (region → its county and city),
+    ((category, county) → the department the catalogue routes it to), (county or city → its
+    receiving centre: the supervision office that accepts and dispatches). Kept per process under
+    the reference generation (names only: a stale copy can only show an old name for a second)."""
+    from minsheng.cases.models import CategoryDepartment
+    from minsheng.org.models import Department, Region, RegionLevel
+
+    regions = {}
+    rows = list(Region.objects.values_list("id", "level", "parent_id"))
+    parents = {pk: parent for pk, _level, parent in rows}
+    levels = {pk: level for pk, level, _parent in rows}
+    for pk, level, parent in rows:
+        county = pk if level == RegionLevel.COUNTY else parent if level == RegionLevel.TOWNSHIP else None
+        city = pk if level == RegionLevel.CITY else parents.get(county) if county else None
+        regions[pk] = (county if county is not None and levels.get(county) == RegionLevel.COUNTY else None, city)
+    routes = {
+        (category, region): name
+        for category, region, name in CategoryDepartment.objects.values_list("category_id", "region_id", "department__name")
+    }
+    centres = {}
+    for region, name in Department.objects.filter(is_supervision_office=True).order_by("id").values_list("region_id", "name"):
+        centres.setdefault(region, name)
+    return regions, routes, centres
+
+
+def agency_responsible(row: dict) -> str | None:
+    """The lead department once dispatched; before that, the department the category routes to
+    in the case's county (or the city), else the receiving centre that will dispatch it."""
+    if row["lead_department__name"]:
+        return row["lead_department__name"]
+    from minsheng.core import reference
+
+    regions, routes, centres = reference.get("open311:agencies", _agencies)
+    county, city = regions.get(row["region_id"], (None, None))
+    for area in (county, city):
+        if area is not None and (row["category_id"], area) in routes:
+            return routes[(row["category_id"], area)]
+    return centres.get(county) or centres.get(city)
 
 
 def request(row: dict) -> dict:
@@ -73,7 +114,7 @@ def request(row: dict) -> dict:
         "service_name": row["category__name"],
         "service_code": row["category__code"],
         "description": publication.public_description(row),
-        "agency_responsible": row["lead_department__name"],
+        "agency_responsible": agency_responsible(row),
         "service_notice": notice(row["state"], row["due_at"]),
         "requested_datetime": iso(row["created_at"]),
         "updated_datetime": iso(row["updated_at"]),

@@ -203,9 +203,24 @@ def test_the_apikey_command_prints_a_key_once_and_stores_its_digest(people, caps
 def test_a_cached_list_changes_as_soon_as_a_case_does(client, people, catalogue, key):
     number = post(client, key).json()[0]["service_request_id"]
     first = get(client, "requests.json").json()
-    assert first[0]["agency_responsible"] is None
+    assert first[0]["agency_responsible"] == "湖口县住建局"  # where the catalogue routes it, from the start
     case = Case.objects.get(number=number)
     actions.do_accept_case(case, actor=people.liu)
     actions.do_dispatch_case(case, department=people.hukou_housing, actor=people.liu)
     again = get(client, "requests.json").json()
     assert again[0]["agency_responsible"] == "湖口县住建局" and again[0]["status_notes"] == "已转交湖口县住建局办理。"
+
+
+def test_a_new_request_names_its_routed_department_or_the_receiving_centre(client, people, catalogue, key):
+    from minsheng.core.testing import make_category
+
+    make_category("noise", "噪声扰民", parent_code="environment")  # no department routed anywhere
+    routed = post(client, key).json()[0]["service_request_id"]
+    unrouted = post(client, key, service_code="noise").json()[0]["service_request_id"]
+    city_level = post(client, key, jurisdiction_id="360400").json()[0]["service_request_id"]
+    for number, agency in ((routed, "湖口县住建局"), (unrouted, "湖口县营商办"), (city_level, "市营商办")):
+        body = get(client, f"requests/{number}.json", jurisdiction_id="360400").json()
+        validate("requests", body)
+        assert body[0]["agency_responsible"] == agency, number
+    root = xml(get(client, f"requests/{unrouted}.xml"))
+    assert root.find("request/agency_responsible").text == "湖口县营商办"
