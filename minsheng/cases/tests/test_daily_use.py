@@ -72,3 +72,15 @@ def test_the_demo_command_explains_bind_and_the_readme_how_to_change_the_port():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     assert "BIND=127.0.0.1:8080" in readme and "--bind" in readme
     assert "DESIGN.md" not in readme and "../shared" not in readme
+
+
+def test_flash_messages_read_as_natural_chinese(client, people):
+    from minsheng.cases.models import State
+    from minsheng.cases.views.workbench import ACTION_FORMS, DONE_MESSAGES
+    from minsheng.core.testing import case_in_state
+
+    assert set(DONE_MESSAGES) == set(ACTION_FORMS)
+    case = case_in_state(people, State.HANDLING)
+    client.force_login(people.huang)
+    page = client.post(f"/cases/staff/{case.pk}/act/note/", {"note-text": "已联系设计单位"}, follow=True).content.decode()
+    assert "已记录办理进展。" in page and "已办理进展" not in page

@@ -134,10 +134,16 @@ def test_personal_data_is_masked_and_each_reveal_is_logged(client, people):
     client.force_login(people.huang)
     page = client.get(f"/cases/staff/{case.pk}/").content.decode()
     assert "13812341234" not in page and "显示完整号码" in page
-    page = client.post(f"/cases/staff/{case.pk}/personal/phone/").content.decode()
-    assert "13812341234" in page
+    response = client.post(f"/cases/staff/{case.pk}/personal/phone/")
+    assert response.status_code == 302 and response["Location"] == f"/cases/staff/{case.pk}/"  # a refresh posts nothing
+    page = client.get(response["Location"]).content.decode()
+    assert "13812341234" in page and "11010519491231002X" not in page
     view = PersonalDataView.objects.get()
     assert (view.user, view.field, view.case) == (people.huang, "requester_phone", case)
+    assert "13812341234" in client.get(f"/cases/staff/{case.pk}/").content.decode()  # reloading: no new log
+    assert PersonalDataView.objects.count() == 1
+    client.force_login(people.zhang)  # the reveal was huang's, in huang's session
+    assert "13812341234" not in client.get(f"/cases/staff/{case.pk}/").content.decode()
 
 
 def test_a_resident_tracks_with_number_and_code_and_sees_only_the_public_timeline(client, people):

@@ -1,6 +1,8 @@
 """The staff workbench: inbox by role, search, the case page with exactly the actions the
 user may take now, and the logged reveal of personal data."""
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -95,6 +97,24 @@ ACTION_FORMS = {
     "supervise": case_forms.SuperviseForm,
 }
 ACTION_LABELS = {name: transition.label for name, transition in TRANSITIONS.items()} | {"co_note": "协办意见", "rate": "回访评价"}
+# What the page says once an action is done, in plain words.
+DONE_MESSAGES = {
+    "accept": "已受理。",
+    "reject": "已决定不予受理，并短信告知诉求人。",
+    "dispatch": "已派单。",
+    "uphold_dispatch": "已驳回退单，本件仍由原承办部门办理。",
+    "return": "已退单，等待督办员处理。",
+    "sign": "已签收，请在期限内办结。",
+    "note": "已记录办理进展。",
+    "co_note": "已记录协办意见。",
+    "contact": "已记录与诉求人的联系。",
+    "request_extension": "已提交延期申请，等待督办员审批。",
+    "decide_extension": "已审批延期申请。",
+    "close": "已办结，系统将邀请诉求人评价。",
+    "rate": "已记录回访评价。",
+    "withdraw": "已撤回。",
+    "supervise": "已下发督办单。",
+}
 
 
 def _make_form(name, request, case, data=None):
@@ -160,7 +180,7 @@ def _case_or_404(request, pk):
 @login_required
 def case_page(request, pk: int):
     case = _case_or_404(request, pk)
-    return _render_case(request, case)
+    return _render_case(request, case, revealed=_revealed(request, case))
 
 
 def _render_case(
@@ -243,11 +263,13 @@ def act(request, pk: int, action: str):
             return redirect("cases:case", pk=case.pk)
         apply_action_error(form, error)
         return _render_case(request, Case.objects.get(pk=case.pk), bound={action: form})
-    messages.success(request, f"已{ACTION_LABELS[action]}。")
+    messages.success(request, DONE_MESSAGES[action])
     return redirect("cases:case", pk=case.pk)
 
 
 REVEALABLE = {"phone": "requester_phone", "id_number": "requester_id_number"}
+REVEALED_KEY = "revealed_personal_data"
+REVEAL_SECONDS = 300
 
 
 @login_required
@@ -261,7 +283,24 @@ def reveal(request, pk: int, field: str):
         do_log_personal_data_view(case, REVEALABLE[field], actor=request.user, ip_address=client_ip(request))
     except ActionError:
         raise Http404 from None
-    return _render_case(request, case, revealed={field: getattr(case, REVEALABLE[field])})
+    # POST, then redirect: a refresh shows the page again instead of posting (and logging) again.
+    # The session remembers which field was revealed, for a few minutes; never its value.
+    revealed = {key: at for key, at in request.session.get(REVEALED_KEY, {}).items() if time.time() - at < REVEAL_SECONDS}
+    revealed[f"{case.pk}:{field}"] = time.time()
+    request.session[REVEALED_KEY] = revealed
+    return redirect("cases:case", pk=case.pk)
+
+
+def _revealed(request, case: Case) -> dict:
+    """The requester's data this user revealed (and had logged) on this case minutes ago."""
+    if not rules.can_see_personal_data(request.user, case):
+        return {}
+    remembered = request.session.get(REVEALED_KEY, {})
+    return {
+        field: getattr(case, column)
+        for field, column in REVEALABLE.items()
+        if time.time() - remembered.get(f"{case.pk}:{field}", 0) < REVEAL_SECONDS
+    }
 
 
 
