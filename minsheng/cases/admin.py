@@ -16,6 +16,7 @@ from minsheng.cases.models import (
     CategoryQuestion,
     Notification,
     PersonalDataView,
+    State,
     SupervisionNotice,
 )
 
@@ -63,11 +64,32 @@ def _masked(case: Case, text: str) -> str:
     return mask_personal_text(text, names=(case.requester_name,))
 
 
+def state_label(state: str) -> str:
+    return State(state).label if state in State.values else (state or "—")
+
+
 class EventInline(ReadOnly, admin.TabularInline):
+    """The case's history, each row read as "2026-11-30 09:12 签收 · 黄鑫", kinds and states in Chinese."""
+
     model = CaseEvent
-    fields = ["created_at", "kind", "actor", "department", "old_state", "new_state", "masked_note", "is_public"]
+    fields = ["created_at", "kind_label", "actor", "department", "old_state_label", "new_state_label", "masked_note", "is_public"]
     readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "department", "case")
+
+    @admin.display(description="事件")
+    def kind_label(self, event):
+        return event.kind_label
+
+    @admin.display(description="原状态")
+    def old_state_label(self, event):
+        return state_label(event.old_state)
+
+    @admin.display(description="新状态")
+    def new_state_label(self, event):
+        return state_label(event.new_state)
 
     @admin.display(description="说明")
     def masked_note(self, event):
@@ -86,7 +108,7 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
     inlines = [EventInline]
     fields = [
         "number", "region", "kind", "category", "request_type", "channel", "state", "masked_title", "masked_description",
-        "lead_department", "created_at", "due_at", "supervision_level", "result", "closed_at", "rating",
+        "lead_department", "created_at", "due_at", "due_provisional", "supervision_level", "result", "closed_at", "rating",
         "masked_public_summary", "masked_public_result",
     ]
     readonly_fields = fields
@@ -110,7 +132,7 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(SupervisionNotice)
 class SupervisionNoticeAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["number", "department", "issued_by", "issued_at", "response_due_at", "responded_at"]
+    list_display = ["number", "department", "issued_by", "issued_at", "response_due_at", "response_due_provisional", "responded_at"]
     list_filter = ["department__region"]
 
 

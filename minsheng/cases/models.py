@@ -426,6 +426,13 @@ class CaseEvent(BaseEvent):
             models.Index(fields=["created_at"], name="case_event_public_since", condition=Q(is_public=True)),
         ]
 
+    def __str__(self) -> str:
+        """As a history row reads: 2026-11-30 09:12 签收 · 黄鑫."""
+        from django.utils import timezone
+
+        when = f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"{when} {self.kind_label} · {self.actor if self.actor_id else '系统'}".strip()
+
     @property
     def kind_label(self) -> str:
         return EventKind(self.kind).label if self.kind in EventKind.values else self.kind

@@ -84,3 +84,20 @@ def test_flash_messages_read_as_natural_chinese(client, people):
     client.force_login(people.huang)
     page = client.post(f"/cases/staff/{case.pk}/act/note/", {"note-text": "已联系设计单位"}, follow=True).content.decode()
     assert "已记录办理进展。" in page and "已办理进展" not in page
+
+
+def test_the_admin_history_reads_as_time_kind_and_person_in_chinese(client, people):
+    from django.urls import reverse
+
+    from minsheng.cases.models import State
+    from minsheng.core.testing import case_in_state, log_in_verified
+
+    with time_machine.travel(datetime(2026, 11, 30, 9, 12, tzinfo=SHANGHAI), tick=False):
+        case = case_in_state(people, State.HANDLING)
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save()
+    log_in_verified(client, people.admin)
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "2026-11-30 09:12 签收 · 黄鑫" in page and "2026-11-30 09:12 登记 · 陈静" in page
+    assert "CaseEvent object" not in page
+    assert "待签收" in page and "办理中" in page and ">dispatched<" not in page and ">signed<" not in page
