@@ -23,4 +23,5 @@ urlpatterns = [
     path("staff/supervision/", supervision.board, name="supervision"),
     path("staff/scorecards/", scorecards.scorecard_page, name="scorecards"),
     path("staff/scorecards/export.xlsx", scorecards.scorecard_export, name="scorecards-export"),
+    path("staff/scorecards/trends/", scorecards.trends_page, name="scorecard-trends"),
 ]

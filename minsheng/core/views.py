@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from minsheng.cases import scorecards
 from minsheng.cases.queries import inbox_tabs, recent_notifications, tab_counts
 from minsheng.core import clock
 from minsheng.org import workdays
@@ -31,5 +32,7 @@ def staff_home(request):
         request,
         "core/staff_home.html",
         {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs,
-         "notifications": recent_notifications(user)},
+         "notifications": recent_notifications(user),
+         # A leader's home page opens on the scorecards' monthly trends (None for others).
+         **scorecards.trend_context(scorecards.home_trends(user))},
     )

@@ -305,7 +305,10 @@ def do_close_case(case: Case, *, result: str, text: str, basis: str = "", actor:
         raise ActionError("无法解决的，请写明原因及已做的工作。", field="basis")
     moment, old = clock_now(), case.state
     on_time = moment <= case.due_at
-    start_day = timezone.localtime(case.assigned_at or case.created_at).date()
+    # This cycle's working days: from the dispatch to the department, or, after a resident's
+    # 不满意, from the reopening (each cycle counted once: the scorecards average per cycle).
+    cycle_start = case.stage_started_at if case.reopen_count else (case.assigned_at or case.created_at)
+    start_day = timezone.localtime(cycle_start).date()
     days_taken = workdays.working_days_between(start_day, timezone.localtime(moment).date())
     case.result, case.result_text, case.result_basis, case.closed_at = result, text, basis, moment
     case.rating, case.rating_comment = "", ""

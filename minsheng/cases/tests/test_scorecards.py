@@ -121,49 +121,115 @@ def row(report, name):
 
 
 def figures(score):
-    return {
-        "办件量": score.volume,
-        "签收及时率": str(score.sign_rate),
-        "按时办结率": str(score.on_time_rate),
-        "解决率": str(score.solve_rate),
-        "满意率": str(score.satisfaction_rate),
-        "退单率": str(score.return_rate),
-        "重办率": str(score.reopen_rate),
-        "平均办结用时": score.average_days_display,
-        "综合得分": score.composite_display,
-    }
+    """Every figure of the table as the page shows it, by column heading."""
+    return {"办件量": score.volume} | {d.label: str(rate) for d, rate in score.figures} | {"综合得分": score.composite_display}
 
 
-def test_it_computes_every_figure_from_the_events(people, november):
+def test_it_counts_each_rate_over_its_cohort(people, november):
     report = build_scorecards(people.liu, NOVEMBER)
     housing = row(report, "湖口县住建局")
     assert figures(housing) == {
         "办件量": 6,  # A to F
-        "签收及时率": "80.0%",  # 4 of 5 signed in time (B late; C returned unsigned)
-        "按时办结率": "80.0%",  # 4 of 5 closings (A, B, D twice, E late)
-        "解决率": "80.0%",  # E was unsolvable
-        "满意率": "75.0%",  # A, B, D satisfied or basically; D's unsatisfied callback counts against
-        "退单率": "16.7%",  # C
-        "重办率": "20.0%",  # D once in 5 closings
-        "平均办结用时": "4.8",  # (2 + 4 + 2 + 4 + 12) / 5 working days
-        "综合得分": "78.8",  # (80 + 80 + 80 + 75) / 4
+        "签收及时率": "80.0%",  # 4 of 5 signed in time (B late; C returned in time: not a signing)
+        "按时办结率": "66.7%",  # 4 of 6 cycles (A, B, D, D again); E closed late, F still open past its limit
+        "办结解决率（部门自报）": "80.0%",  # 4 of 5 closings reported 已解决 (E 无法解决)
+        "退单率": "16.7%",  # C, 1 of 6 dispatches
+        "退单获认可率": "16.7%",  # C went to 湖口县自然资源局
+        "退单被驳回率": "0.0%",
+        "重办率": "20.0%",  # D's first closing, 1 of 5
+        "平均办理用时": "4.2",  # (2 + 4 + 2 + 1 + 12) / 5: D's second cycle from its reopening
+        "响应率": "83.3%",  # 5 of 6 answered in time: signed (A, D, E, F) or returned with reasons (C)
+        "解决率": "75.0%",  # A, B, D again confirmed at the callback; D's first closing rejected; E not yet called
+        "满意率": "75.0%",  # 3 of 4 callbacks
+        "综合得分": "74.2",  # (80 + 66.67 + 75 + 75) / 4
     }
-    assert (housing.sign_rate.detail, housing.satisfaction_rate.detail, housing.return_rate.detail) == ("4/5", "3/4", "1/6")
-    assert housing.average_days == Fraction(24, 5)
-    assert housing.composite == Fraction(315, 400)
+    assert {d.key: housing.rate(d.key).detail for d in scorecards.DEFINITIONS} == {
+        "sign_rate": "4/5", "on_time_rate": "4/6", "reported_solve_rate": "4/5", "return_rate": "1/6",
+        "return_accepted_rate": "1/6", "return_rejected_rate": "0/6", "reopen_rate": "1/5",
+        "average_days": "21/5", "response_rate": "5/6", "solve_rate": "3/4", "satisfaction_rate": "3/4",
+    }
+    assert housing.composite == (Fraction(4, 5) + Fraction(4, 6) + Fraction(3, 4) + Fraction(3, 4)) / 4
     assert housing.rank == 1
 
     land = row(report, "湖口县自然资源局")  # the re-dispatch counts as received
     assert figures(land) | {"综合得分": None} == {
-        "办件量": 1, "签收及时率": "100.0%", "按时办结率": "100.0%", "解决率": "100.0%", "满意率": "100.0%",
-        "退单率": "0.0%", "重办率": "0.0%", "平均办结用时": "1.0", "综合得分": None,
+        "办件量": 1, "签收及时率": "100.0%", "按时办结率": "100.0%", "办结解决率（部门自报）": "100.0%",
+        "退单率": "0.0%", "退单获认可率": "0.0%", "退单被驳回率": "0.0%", "重办率": "0.0%", "平均办理用时": "1.0",
+        "响应率": "100.0%", "解决率": "100.0%", "满意率": "100.0%", "综合得分": None,
     }
 
-    hukou = row(report, "湖口县")  # the county: the sum of its departments' events
+    hukou = row(report, "湖口县")  # the county: its departments' stages counted together
     assert figures(hukou) | {"综合得分": None} == {
-        "办件量": 7, "签收及时率": "83.3%", "按时办结率": "83.3%", "解决率": "83.3%", "满意率": "80.0%",
-        "退单率": "14.3%", "重办率": "16.7%", "平均办结用时": "4.2", "综合得分": None,
+        "办件量": 7, "签收及时率": "83.3%", "按时办结率": "71.4%", "办结解决率（部门自报）": "83.3%",
+        "退单率": "14.3%", "退单获认可率": "14.3%", "退单被驳回率": "0.0%", "重办率": "16.7%", "平均办理用时": "3.7",
+        "响应率": "85.7%", "解决率": "80.0%", "满意率": "80.0%", "综合得分": None,
     }
+
+
+def test_a_still_overdue_unsigned_case_lowers_its_departments_sign_rate(people):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as clock:
+        s = Script(people, clock)
+        signed = s.dispatched(at(2026, 11, 2, 9, 0))
+        s.at(at(2026, 11, 2, 10, 0), actions.do_sign_case, signed, actor=people.huang)
+        waiting = s.dispatched(at(2026, 11, 2, 11, 0))  # one working day to sign: due at 24:00 on 11-03
+
+        clock.move_to(at(2026, 11, 3, 23, 59))  # still within the limit: not counted yet
+        housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
+        assert (str(housing.rate("sign_rate")), housing.rate("sign_rate").detail) == ("100.0%", "1/1")
+
+        clock.move_to(at(2026, 11, 4, 0, 1))  # past the limit and still unsigned: late
+        housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
+        assert (str(housing.rate("sign_rate")), housing.rate("sign_rate").detail) == ("50.0%", "1/2")
+        assert str(housing.rate("response_rate")) == "50.0%"
+        assert housing.unsigned_overdue == 1
+
+        # Signing it late keeps it late, in the same cohort.
+        s.at(at(2026, 11, 5, 9, 0), actions.do_sign_case, waiting, actor=people.huang)
+        housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
+        assert housing.rate("sign_rate").detail == "1/2" and housing.unsigned_overdue == 0
+
+
+def test_the_page_shows_the_lowered_sign_rate(people, client):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as clock:
+        s = Script(people, clock)
+        for hour in (9, 10, 11):
+            s.at(at(2026, 11, 2, hour, 30), actions.do_sign_case, s.dispatched(at(2026, 11, 2, hour, 0)), actor=people.huang)
+        s.dispatched(at(2026, 11, 2, 15, 0))
+        clock.move_to(at(2026, 11, 10, 9, 0))
+        client.force_login(people.liu)
+        page = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY).content.decode()
+    cells = page.split("湖口县住建局</th>", 1)[1].split("</tr>", 1)[0]
+    assert 'title="签收及时率 3/4">75.0%</td>' in cells
+
+
+def test_a_closing_the_resident_rejected_is_not_counted_as_solved(people, november):
+    housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
+    # D's first closing said 已解决; the resident said 不满意: the department counts it, the residents do not.
+    assert housing.reported_solved == 4 and housing.confirmed_solved == 3
+    assert (housing.satisfied, housing.reopened) == (3, 1)
+
+
+def test_returns_are_split_into_accepted_and_rejected(people):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as clock:
+        s = Script(people, clock)
+        wrong = s.dispatched(at(2026, 11, 2, 9, 0))
+        s.at(at(2026, 11, 2, 10, 0), actions.do_return_case, wrong, reason="非本单位职责", legal_basis="三定方案", actor=people.huang)
+        s.at(at(2026, 11, 2, 11, 0), actions.do_dispatch_case, wrong, department=people.hukou_land, actor=people.liu)
+        refused = s.dispatched(at(2026, 11, 3, 9, 0))
+        s.at(at(2026, 11, 3, 10, 0), actions.do_return_case, refused, reason="非本单位职责", legal_basis="三定方案", actor=people.huang)
+        s.at(at(2026, 11, 3, 11, 0), actions.do_uphold_dispatch, refused, reason="属住建职责", actor=people.liu)
+        s.at(at(2026, 11, 3, 14, 0), actions.do_sign_case, refused, actor=people.huang)
+        waiting = s.dispatched(at(2026, 11, 4, 9, 0))
+        s.at(at(2026, 11, 4, 10, 0), actions.do_return_case, waiting, reason="非本单位职责", legal_basis="三定方案", actor=people.huang)
+        clock.move_to(at(2026, 11, 30, 9, 0))
+        housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
+    # Four dispatches: three first dispatches and the one handed back after the rejected return.
+    assert (housing.received, housing.sign_stages) == (3, 4)
+    assert {key: housing.rate(key).detail for key in ("return_rate", "return_accepted_rate", "return_rejected_rate")} == {
+        "return_rate": "3/4", "return_accepted_rate": "1/4", "return_rejected_rate": "1/4",  # one still undecided
+    }
+    assert housing.rate("sign_rate").detail == "1/1"  # the handed-back dispatch, signed in time
+    assert housing.rate("response_rate").detail == "4/4"
 
 
 def test_one_quick_case_does_not_top_the_ranking(people, november):
@@ -177,14 +243,14 @@ def test_one_quick_case_does_not_top_the_ranking(people, november):
 
 
 def test_the_minimum_volume_is_the_module_constant(people, november, monkeypatch):
-    monkeypatch.setattr(scorecards, "MIN_RANKED_VOLUME", 1)
+    monkeypatch.setattr(scorecards.report, "MIN_RANKED_VOLUME", 1)
     report = build_scorecards(people.liu, NOVEMBER)
     assert [(s.rank, s.name) for s in report.ranked] == [(1, "湖口县自然资源局"), (2, "湖口县住建局")]
 
 
 def test_equal_scores_share_a_rank():
     def score(name, volume, signed_on_time):
-        return Score(name=name, received=volume, signed=10, signed_on_time=signed_on_time)
+        return Score.of(name, received=volume, signed_on_time=signed_on_time, signed_late=10 - signed_on_time)
 
     ranked, unranked = rank_scores(
         [score("甲局", 9, 8), score("乙局", 6, 9), score("丙局", 9, 8), score("丁局", 7, 5), score("戊局", 4, 10)], 5
@@ -195,21 +261,30 @@ def test_equal_scores_share_a_rank():
 
 def test_a_rate_without_a_denominator_shows_a_dash(people, november, client):
     report = build_scorecards(people.sun, NOVEMBER)
-    xunyang = row(report, "浔阳区住建局")  # dispatched, nothing signed, closed or called back
+    xunyang = row(report, "浔阳区住建局")  # dispatched on 11-06, still unsigned: nothing signed, closed or called back
     assert figures(xunyang) == {
-        "办件量": 1, "签收及时率": "—", "按时办结率": "—", "解决率": "—", "满意率": "—",
-        "退单率": "0.0%", "重办率": "—", "平均办结用时": "—", "综合得分": "—",
+        "办件量": 1, "签收及时率": "0.0%", "按时办结率": "—", "办结解决率（部门自报）": "—", "退单率": "0.0%",
+        "退单获认可率": "0.0%", "退单被驳回率": "0.0%", "重办率": "—", "平均办理用时": "—", "响应率": "0.0%",
+        "解决率": "—", "满意率": "—", "综合得分": "0.0",
     }
-    assert xunyang.sign_rate.value is None and xunyang.as_dict()["sign_rate"] is None
+    assert xunyang.rate("solve_rate").value is None and xunyang.as_dict()["solve_rate"] is None
+    assert xunyang.as_dict()["sign_rate"] == 0.0
 
     client.force_login(people.sun)
     page = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY).content.decode()
     cells = page.split("浔阳区住建局</th>", 1)[1].split("</tr>", 1)[0]
-    assert cells.count(">—</td>") == 6 and cells.count("%</td>") == 1 and ">0.0%</td>" in cells
-    assert "<b>—</b>" in cells  # no composite either
+    assert cells.count(">—</td>") == 6 and cells.count("%</td>") == 5 and cells.count(">0.0%</td>") == 5
 
 
-def test_events_outside_the_period_are_not_counted(people):
+def test_a_department_whose_stages_are_all_still_within_their_limits_has_no_rates(people, november):
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False) as clock:
+        Script(people, clock).dispatched(at(2026, 12, 1, 9, 0), department=people.hukou_land)
+        land = row(build_scorecards(people.liu, Period(date(2026, 12, 1), date(2026, 12, 1))), "湖口县自然资源局")
+    assert land.volume == 1 and land.composite is None and land.composite_display == "—"
+    assert [str(rate) for _d, rate in land.figures if str(rate) != "—"] == ["0.0%", "0.0%", "0.0%"]  # 退单率 and its split
+
+
+def test_each_stage_belongs_to_the_period_it_began_in(people):
     # Periods are whole days in Asia/Shanghai: 2026-11-01 00:00 is 2026-10-31 16:00 UTC.
     with time_machine.travel(at(2026, 10, 31, 23, 59), tick=False) as clock:
         s = Script(people, clock)
@@ -221,25 +296,31 @@ def test_events_outside_the_period_are_not_counted(people):
         s.dispatched(at(2026, 12, 1, 0, 0))
         s.at(at(2026, 12, 1, 0, 1), actions.do_sign_case, inside, actor=people.huang)
 
-    housing = row(build_scorecards(people.liu, NOVEMBER), "湖口县住建局")
-    assert (housing.received, housing.signed, housing.closed, housing.callbacks) == (1, 1, 1, 0)
-    assert str(housing.satisfaction_rate) == "—"
+        def housing(start, end):
+            return row(build_scorecards(people.liu, Period(start, end)), "湖口县住建局")
 
-    december = row(build_scorecards(people.liu, Period(date(2026, 12, 1), date(2026, 12, 1))), "湖口县住建局")
-    assert (december.received, december.signed, december.closed, december.rated) == (1, 1, 0, 1)
+        october = housing(date(2026, 10, 1), date(2026, 10, 31))
+        assert (october.received, october.signed_on_time, october.cycles, october.closed) == (1, 1, 0, 0)
+        november = housing(date(2026, 11, 1), date(2026, 11, 30))
+        # `inside` was dispatched in November and signed late in December: November's dispatch, late.
+        assert (november.received, november.signed_on_time, november.signed_late) == (1, 0, 1)
+        # `before`'s handling began and ended in November; its callback came in December, and counts for November.
+        assert (november.cycles, november.closed_late, november.closed, november.satisfied) == (1, 1, 1, 1)
+        assert str(november.rate("satisfaction_rate")) == "100.0%"
+        december = housing(date(2026, 12, 1), date(2026, 12, 1))
+        assert (december.received, december.cycles, december.closed, december.satisfied) == (1, 1, 0, 0)
+        assert december.rate("sign_rate").value is None  # the December dispatch is still within its limit
+        assert build_scorecards(people.liu, Period(date(2026, 11, 2), date(2026, 11, 29))).rows == []
 
-    middle = build_scorecards(people.liu, Period(date(2026, 11, 2), date(2026, 11, 29)))
-    assert middle.rows == []
 
-
-def test_it_counts_the_events_in_one_query_whatever_the_number_of_departments(people, november):
+def test_it_counts_in_one_query_per_cohort_whatever_the_number_of_departments(people, november):
     with CaptureQueriesContext(connection) as queries:
         build_scorecards(people.sun, NOVEMBER)
     event_queries = [q["sql"] for q in queries.captured_queries if "cases_caseevent" in q["sql"]]
-    assert len(event_queries) == 1
-    assert "GROUP BY" in event_queries[0]
-    # The user's roles and department, the departments in scope, the events.
-    assert len(queries.captured_queries) <= 5
+    assert len(event_queries) == 3  # dispatches, handling cycles, closings
+    assert all("GROUP BY" in sql for sql in event_queries)
+    # The user's roles and department, the departments in scope, the three cohorts.
+    assert len(queries.captured_queries) <= 7
 
 
 def test_a_county_supervisor_sees_only_his_countys_departments(people, november, client):
@@ -340,7 +421,7 @@ def test_parse_period_fills_in_a_missing_end():
 
 
 def test_the_table_sorts_by_each_rate_with_undefined_rates_last(people, november, client, monkeypatch):
-    monkeypatch.setattr(scorecards, "MIN_RANKED_VOLUME", 100)  # nobody ranked: one group to sort
+    monkeypatch.setattr(scorecards.report, "MIN_RANKED_VOLUME", 100)  # nobody ranked: one group to sort
     client.force_login(people.sun)
 
     def order(sort):
@@ -348,7 +429,9 @@ def test_the_table_sorts_by_each_rate_with_undefined_rates_last(people, november
         return [s.name for s in response.context["report"].rows]
 
     assert order("-sign_rate") == ["湖口县自然资源局", "湖口县住建局", "浔阳区住建局"]
-    assert order("sign_rate") == ["湖口县住建局", "湖口县自然资源局", "浔阳区住建局"]
+    assert order("sign_rate") == ["浔阳区住建局", "湖口县住建局", "湖口县自然资源局"]  # 0% (still unsigned, late)
+    assert order("-solve_rate") == ["湖口县自然资源局", "湖口县住建局", "浔阳区住建局"]  # undefined last...
+    assert order("solve_rate") == ["湖口县住建局", "湖口县自然资源局", "浔阳区住建局"]  # ...either way
     assert order("-return_rate") == ["湖口县住建局", "浔阳区住建局", "湖口县自然资源局"]
     assert order("-volume") == ["湖口县住建局", "浔阳区住建局", "湖口县自然资源局"]
     assert order("nonsense") == ["湖口县住建局", "浔阳区住建局", "湖口县自然资源局"]  # the ranking's order
@@ -360,7 +443,7 @@ def test_the_table_sorts_by_each_rate_with_undefined_rates_last(people, november
 
 
 def test_the_export_has_the_same_table_as_the_page(people, november, client):
-    client.force_login(people.liu)
+    client.force_login(people.sun)
     page = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY)
     response = client.get(reverse("cases:scorecards-export"), NOVEMBER_QUERY)
     assert response.status_code == 200
@@ -371,23 +454,55 @@ def test_the_export_has_the_same_table_as_the_page(people, november, client):
     assert workbook.sheetnames == ["部门考核", "地区汇总", "说明"]
     sheet = workbook["部门考核"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:12] == (
-        "排名", "部门", "地区", "办件量", "签收及时率", "按时办结率", "解决率", "满意率", "退单率", "重办率",
-        "平均办结用时（工作日）", "综合得分",
+    labels = [d.label if not d.average else f"{d.label}（工作日）" for d in scorecards.DEFINITIONS]
+    assert rows[0][:17] == ("排名", "不参与排名的原因", "部门", "地区", "办件量", *labels, "综合得分")
+    assert rows[1][:17] == (
+        1, None, "湖口县住建局", "湖口县", 6,
+        0.8, 0.667, 0.8, 0.167, 0.167, 0.0, 0.2, 4.2, 0.833, 0.75, 0.75, 74.2,
     )
-    assert rows[1][:12] == (1, "湖口县住建局", "湖口县", 6, 0.8, 0.8, 0.8, 0.75, 0.167, 0.2, 4.8, 78.8)
-    assert rows[2][:4] == ("办件量不足，不参与排名", "湖口县自然资源局", "湖口县", 1)
-    assert sheet["E2"].number_format == "0.0%" and sheet.freeze_panes == "A2"
+    # Not ranked: no rank, the reason in its own column; undefined figures are empty cells, not "—".
+    assert rows[2][:17] == (
+        None, "办件量不足，不参与排名", "浔阳区住建局", "浔阳区", 1,
+        0.0, None, None, 0.0, 0.0, 0.0, None, None, 0.0, None, None, 0.0,
+    )
+    assert not any(cell == "—" for line in rows for cell in line)
+    assert sheet["F2"].number_format == "0.0%" and sheet["L2"].number_format == "0.0%" and sheet["M2"].number_format == "0.0" and sheet["A2"].number_format == "0"
+    assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("B71C1C")
+    # Every number column holds numbers or nothing.
+    for index, header in enumerate(rows[0]):
+        if header not in ("不参与排名的原因", "部门", "地区"):
+            assert all(line[index] is None or isinstance(line[index], int | float) for line in rows[1:]), header
 
     # Every figure in the sheet reads the same as on the page.
     on_page = page.context["report"].rows
-    assert [r[1] for r in rows[1:]] == [s.name for s in on_page]
+    assert [r[2] for r in rows[1:]] == [s.name for s in on_page]
     for cells, score in zip(rows[1:], on_page):
         shown = figures(score)
-        for column, value in zip(rows[0][4:10], cells[4:10]):
-            assert (f"{value * 100:.1f}%" if isinstance(value, float | int) else value) == shown[column], column
-        assert f"{cells[10]:.1f}" == shown["平均办结用时"]
+        for definition, value in zip(scorecards.DEFINITIONS, cells[5:16]):
+            if value is None:
+                expected = "—"
+            elif definition.average:
+                expected = f"{value:.1f}"
+            else:
+                expected = f"{value * 100:.1f}%"
+            assert expected == shown[definition.label], definition.label
+        assert (f"{cells[16]:.1f}" if cells[16] is not None else "—") == shown["综合得分"]
+        # The counts beside the rates add up to them.
+        counts = dict(zip(rows[0], cells))
+        assert counts["按时签收"] == score.signed_on_time and counts["超时未签收"] == score.unsigned_overdue
 
     regions = list(workbook["地区汇总"].iter_rows(values_only=True))
-    assert regions[1][:3] == ("湖口县", 7, 0.833)
+    assert [line[:3] for line in regions[1:]] == [("浔阳区", 1, 0.0), ("湖口县", 7, 0.833), ("合计", 8, 0.714)]
+
+
+def test_the_page_and_the_excel_state_the_same_definitions(people, november, client):
+    client.force_login(people.liu)
+    page = client.get(reverse("cases:scorecards"), NOVEMBER_QUERY).content.decode()
+    response = client.get(reverse("cases:scorecards-export"), NOVEMBER_QUERY)
+    notes = dict(load_workbook(io.BytesIO(response.content))["说明"].iter_rows(values_only=True))
+    for definition in scorecards.DEFINITIONS:
+        assert notes[definition.label] == definition.text
+        assert f"<dt>{definition.label}</dt><dd>{definition.text}</dd>" in page.replace("&quot;", "\"")
+    assert "按批次统计" in notes["统计方法"] and "按批次统计" in page
+    assert notes["统计期间"] == "2026-11-01 至 2026-11-30" and notes["统计时点"].startswith("2026-11-30 18:00")

@@ -14,17 +14,7 @@ from minsheng.org.access import is_staff_member
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The table's sortable columns, in page order; the first click sorts best first.
-SORT_COLUMNS = [
-    ("volume", True),
-    ("sign_rate", True),
-    ("on_time_rate", True),
-    ("solve_rate", True),
-    ("satisfaction_rate", True),
-    ("return_rate", False),
-    ("reopen_rate", False),
-    ("average_days", False),
-    ("composite", True),
-]
+SORT_COLUMNS = [("volume", True)] + [(d.key, d.higher_is_better) for d in scorecards.DEFINITIONS] + [("composite", True)]
 
 
 def _report(request):
@@ -64,6 +54,19 @@ def _sort_links(filters: dict) -> dict:
     return links
 
 
+def _rate_groups() -> list[tuple[str, list]]:
+    """The table's rate columns under their group headings (部门办理, 群众评价)."""
+    groups: dict[str, list] = {}
+    for definition in scorecards.DEFINITIONS:
+        groups.setdefault(definition.group, []).append(definition)
+    return list(groups.items())
+
+
+def _notes() -> list[tuple[str, str]]:
+    """The page's 口径: the same rows as the Excel 说明 sheet."""
+    return scorecards.definition_rows()
+
+
 def _render(request, filters, choices, report, error, *, status=200):
     query = {k: v for k, v in filters.items() if v and not (k == "sort" and v == scorecards.DEFAULT_SORT)}
     groups, region_rows = [], []
@@ -85,9 +88,15 @@ def _render(request, filters, choices, report, error, *, status=200):
             "error": error,
             "min_volume": report.min_volume if report else scorecards.MIN_RANKED_VOLUME,
             "sort_links": _sort_links(filters),
+            "rate_headers": [
+                {"definition": d, **_sort_links(filters)[d.key]} for d in scorecards.DEFINITIONS
+            ],
             "export_query": urlencode(query),
             "has_department": is_staff_member(request.user),
             "city_level_label": scorecards.CITY_LEVEL_LABEL,
+            "definitions": scorecards.DEFINITIONS,
+            "groups_of_rates": _rate_groups(),
+            "notes": _notes(),
         },
         status=status,
     )
@@ -111,3 +120,29 @@ def scorecard_export(request):
     filename = scorecards.export_filename(report.period)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def trends_page(request):
+    """The figures month by month (for the user's departments, or one of them), as charts."""
+    user = request.user
+    error, department = None, None
+    try:
+        department = scorecards.parse_department(user, request.GET.get("department", "")[:20])
+    except ActionError as problem:
+        error = problem
+    trend = scorecards.build_trends(user, department=department) if is_staff_member(user) else None
+    choices = scorecards.visible_departments(user).select_related("region").order_by("region__code", "name")
+    return render(
+        request,
+        "cases/scorecard_trends.html",
+        {
+            **scorecards.trend_context(trend),
+            "error": error,
+            "department_choices": choices if choices.count() > 1 else [],
+            "chosen": department.pk if department else None,
+            "notes": _notes(),
+            "has_department": is_staff_member(user),
+        },
+        status=400 if error else 200,
+    )
