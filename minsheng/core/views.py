@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.cases import scorecards
@@ -19,12 +20,14 @@ def staff_home(request):
     today = timezone.localdate()
     user = request.user
     alerts = []
-    if user.has_role(Role.ADMINISTRATOR) or user.is_superuser:
-        for year in workdays.missing_years(today):
-            alerts.append(
-                f"{year}年的法定节假日和调休安排尚未导入：截止日期落在{year}年的期限将无法计算。"
-                f"请在“工作日历”中导入国务院办公厅公布的{year}年安排（python -m minsheng import_calendar 文件）。"
-            )
+    if user.has_role(Role.ADMINISTRATOR) or user.has_role(Role.SUPERVISOR) or user.is_superuser:
+        for year in workdays.years_without_schedule(today):
+            alerts.append((
+                f"{year}年的法定节假日和调休安排尚未导入：落在{year}年的期限按法定节假日暂定计算（显示“暂定”），"
+                f"导入后系统自动按正式日历调整。请导入国务院办公厅公布的{year}年安排"
+                "（管理后台“节假日安排年度”→“导入节假日安排”，或 python -m minsheng import_calendar 文件）。",
+                reverse("admin:org_calendaryear_import") if user.is_staff else "",
+            ))
     tabs = tab_counts(inbox_tabs(user, clock.now()))
     items = sorted(items_led_by(user, today), key=lambda item: (STATUS_ORDER[item.status], item.deadline))
     counts = {status: sum(1 for item in items if item.status == status) for status in Status.values}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minsheng.cases.actions._base import (
     check,
+    is_provisional_due,
     lock_case,
     notify_requester,
     notify_users,
@@ -266,6 +267,8 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
             raise ActionError(f"{new_due_date:%Y-%m-%d}不是工作日，请选择工作日作为新期限。", field="new_due_date")
         case.due_at = workdays.end_of_working_day(new_due_date)
         days = workdays.working_days_between(timezone.localtime(case.stage_started_at).date(), new_due_date)
+        case.due_days = max(days, 1)
+        case.due_provisional = is_provisional_due(case.stage_started_at, case.due_at)
         case.warn_at = warn_time(case.stage_started_at, max(days, 1), case.kind.warn_share)
         case.supervision_level = SupervisionLevel.NONE
         plan_next_check(case)
