@@ -506,3 +506,78 @@ def test_the_page_and_the_excel_state_the_same_definitions(people, november, cli
         assert f"<dt>{definition.label}</dt><dd>{definition.text}</dd>" in page.replace("&quot;", "\"")
     assert "按批次统计" in notes["统计方法"] and "按批次统计" in page
     assert notes["统计期间"] == "2026-11-01 至 2026-11-30" and notes["统计时点"].startswith("2026-11-30 18:00")
+
+
+# --- trends -----------------------------------------------------------------------------------
+
+
+def test_the_trends_give_each_month_the_figures_of_that_months_scorecard(people, november):
+    with time_machine.travel(at(2026, 12, 2, 9, 0), tick=False):
+        trend = scorecards.build_trends(people.liu, department=people.hukou_housing)
+        october, november_card = (
+            build_scorecards(people.liu, Period(date(2026, m, 1), date(2026, m, d))) for m, d in ((10, 31), (11, 30))
+        )
+    assert [f"{m:%Y-%m}" for m in trend.months][-3:] == ["2026-10", "2026-11", "2026-12"] and len(trend.months) == 12
+    housing = trend.series[-2]
+    assert {d.key: housing.rate(d.key) for d in scorecards.DEFINITIONS} == {
+        d.key: row(november_card, "湖口县住建局").rate(d.key) for d in scorecards.DEFINITIONS
+    }
+    assert trend.total[-2].rate("sign_rate") == november_card.total.rate("sign_rate")
+    assert october.rows == [] and trend.total[-3].volume == 0
+    assert [name for name, _scores in trend.lines] == ["湖口县住建局", "湖口县全部部门合计"]
+
+    data = trend.chart_data()
+    assert data["months"][-2] == "2026年11月" and data["short_months"][-2] == "11月"
+    [sign] = [chart for chart in data["charts"] if chart["key"] == "sign_rate"]
+    assert sign["lines"][0] == {"name": "湖口县住建局", "values": [None] * 10 + [80.0, None], "details": ["0/0"] * 10 + ["4/5", "0/0"]}
+    assert [chart["label"] for chart in data["charts"]][:3] == ["响应率", "解决率", "满意率"]
+
+
+def test_the_trends_page_charts_a_department_the_user_may_see(people, november, client):
+    client.force_login(people.liu)
+    with time_machine.travel(at(2026, 12, 2, 9, 0), tick=False):
+        response = client.get(reverse("cases:scorecard-trends"), {"department": people.hukou_housing.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="trend-data" type="application/json"' in page
+    assert "/static/minsheng/vendor/echarts/echarts.min.js" in page and "/static/minsheng/trends.js" in page
+    assert 'data-trend="sign_rate"' in page and 'data-trend="solve_rate"' in page
+    assert "湖口县住建局<span class=\"meta\"> 对比 </span>湖口县全部部门合计" in page
+    assert '<td class="right" title="4/5">80.0%</td>' in page  # the data table under the charts
+    assert "<script>" not in page and "style=" not in page  # the Content-Security-Policy allows neither
+
+
+@pytest.mark.parametrize("value", ["abc", "99999", "-1", "1" * 30, "１"])
+def test_a_department_the_user_may_not_see_is_refused_with_a_message(people, november, client, value):
+    client.force_login(people.huang)  # sees his own department only
+    value = {"99999": str(people.xunyang_housing.pk)}.get(value, value)
+    response = client.get(reverse("cases:scorecard-trends"), {"department": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "所选部门不存在或不在您的查看范围内" in page
+    assert "浔阳区住建局" not in page
+    assert response.context["trend"].scope == "湖口县住建局"
+
+
+def test_a_leaders_home_page_opens_on_the_trends(people, november, client):
+    client.force_login(people.zhang)
+    page = client.get(reverse("staff-home")).content.decode()
+    assert "考核趋势 · 九江市全部部门" in page and 'id="trend-data"' in page and "echarts.min.js" in page
+    client.force_login(people.huang)
+    page = client.get(reverse("staff-home")).content.decode()
+    assert "考核趋势" not in page and "echarts" not in page
+
+
+def test_the_trends_are_cached_until_a_new_event(people, november):
+    with time_machine.travel(at(2026, 12, 2, 9, 0), tick=False) as clock:
+        first = scorecards.build_trends(people.liu)
+        with CaptureQueriesContext(connection) as queries:
+            again = scorecards.build_trends(people.liu)
+        assert again.total[-2].rate("sign_rate") == first.total[-2].rate("sign_rate")
+        assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]  # from the cache
+
+        clock.move_to(at(2026, 12, 2, 9, 10))  # a new event and the cache older than TREND_MAX_STALE: counted afresh
+        Script(people, clock).dispatched(at(2026, 12, 2, 9, 10))
+        fresh = scorecards.build_trends(people.liu)
+        assert fresh.total[-1].volume == first.total[-1].volume + 1
+        assert fresh.as_of == at(2026, 12, 2, 9, 10)
