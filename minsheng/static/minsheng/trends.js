@@ -6,16 +6,12 @@
   "use strict";
   var COLOURS = ["#b71c1c", "#5f6b7a"];
 
-  function percentAxisMin(extent) {
-    return Math.max(0, Math.floor((extent.min - 5) / 10) * 10);
-  }
-
   function option(data, chart) {
     var percent = chart.unit === "%";
     var suffix = percent ? "%" : "";
     return {
       animation: false,
-      aria: { enabled: true },
+      aria: { enabled: false },  // the container keeps its own label; the data table below reads better than generated prose
       color: COLOURS,
       grid: { left: 44, right: 14, top: chart.lines.length > 1 ? 30 : 14, bottom: 24 },
       legend: chart.lines.length > 1 ? { top: 0, itemWidth: 16, itemHeight: 8, textStyle: { fontSize: 11 } } : { show: false },
@@ -35,8 +31,10 @@
       xAxis: { type: "category", data: data.short_months, boundaryGap: false, axisLabel: { fontSize: 10, hideOverlap: true } },
       yAxis: {
         type: "value",
-        min: percent ? percentAxisMin : 0,
+        // Rates on their whole scale, 0 to 100%: a zoomed axis would make a small change look large.
+        min: 0,
         max: percent ? 100 : null,
+        interval: percent ? 25 : null,
         splitNumber: 3,
         axisLabel: { fontSize: 10, formatter: "{value}" + suffix }
       },
@@ -48,6 +46,7 @@
           connectNulls: false,
           symbol: "circle",
           symbolSize: 5,
+          z: index === 0 ? 3 : 2,  // the department's line over the total's where they meet
           lineStyle: { width: index === 0 ? 2 : 1.5, type: index === 0 ? "solid" : "dashed" }
         };
       })
