@@ -5,6 +5,7 @@ from django import forms
 from minsheng.cases.actions import CONTACT_METHODS
 from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
 from minsheng.core.forms import BoundedDateField, MultipleFileField
+from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
 from minsheng.core.uploads import EVIDENCE_EXTENSIONS
 from minsheng.org.models import Department
 
@@ -82,6 +83,51 @@ class IntakeFields(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4().hex)
         self.kind_codes = {str(pk): code for pk, code in CaseKind.objects.values_list("pk", "code")}
+        # The category's extra questions are drawn by the page's script: their problems go there.
+        self.answer_errors: dict[str, str] = {}
+
+    def _checked(self, name: str, check) -> None:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value:
+            try:
+                self.cleaned_data[name] = check(value)
+            except forms.ValidationError as error:
+                self.add_error(name, error.messages[0])
+
+    def clean(self):
+        """Every missing or wrong answer at once, each on its own field (the action checks again,
+        and would stop at the first)."""
+        data = super().clean()
+        self._checked("requester_phone", normalize_mobile)
+        if "requester_id_number" in self.fields:
+            self._checked("requester_id_number", normalize_resident_id)
+        self._checked("enterprise_uscc", normalize_uscc)
+        kind = data.get("kind")
+        if kind is not None and kind.requires_uscc:
+            if not (data.get("enterprise_name") or "").strip():
+                self.add_error("enterprise_name", "企业诉求须填写企业名称。")
+            if not (data.get("enterprise_uscc") or "").strip() and "enterprise_uscc" not in self.errors:
+                self.add_error("enterprise_uscc", "企业诉求须填写统一社会信用代码。")
+        if kind is not None and kind.is_stuck_matter:
+            if not (data.get("applied_for") or "").strip():
+                self.add_error("applied_for", "办不成事反映须填写原来申请办理的事项。")
+            if not data.get("stuck_departments") and not (data.get("applied_where") or "").strip():
+                if "stuck_departments" in self.fields:
+                    self.add_error("stuck_departments", "请选择卡在哪个部门（或在“更多信息”里填写原办理地点）。")
+                else:
+                    self.add_error("applied_where", "办不成事反映须填写原办理地点：在哪个部门、哪个窗口办的。")
+            if data.get("visits") is None and "visits" not in self.errors:
+                self.add_error("visits", "办不成事反映须填写跑了几次。")
+        category = data.get("category")
+        if category is not None:
+            for question in category.question_list:
+                values = [v for v in self.data.getlist(f"answer_{question.code}") if v.strip()] if hasattr(
+                    self.data, "getlist") else []
+                if question.required and not values:
+                    self.answer_errors[question.code] = f"请回答“{question.label}”。"
+            if self.answer_errors:
+                self.add_error(None, f"请回答事项分类“{category.name}”的补充问题（已在问题下标出）。")
+        return data
 
 
 class WindowIntakeForm(IntakeFields):
@@ -106,6 +152,15 @@ class WindowIntakeForm(IntakeFields):
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, departments=departments, **kwargs)
         self.fields["proposed_department"].queryset = departments if departments is not None else Department.objects.none()
+        # 卡在哪个部门: the county's departments, then the city's (市本级), each sorted by name,
+        # filtered as one types (intake.js); the field still accepts only these.
+        groups: dict[str, list] = {}
+        for department in departments if departments is not None else []:
+            groups.setdefault(department.region.display_name, []).append((department.pk, department.name))
+        stuck = self.fields["stuck_departments"]
+        stuck.widget.choices = [(group, sorted(options, key=lambda option: option[1])) for group, options in groups.items()]
+        stuck.widget.attrs.update({"size": "8", "data-filterable": "按名称筛选部门，如“住建”"})
+        stuck.help_text = "可多选：按住Ctrl（手机上直接点选）；在上面的框里输入部门名称的几个字可以筛选。"
 
 
 class PublicIntakeForm(IntakeFields):

@@ -253,6 +253,30 @@ def _check_control_characters(intake: Intake) -> None:
         check_text(upload.name or "", field="files", label="附件文件名")
 
 
+TITLE_LENGTH = 40
+SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+PAUSES = "，,、：:（(）) "
+
+
+def auto_title(description: str, limit: int = TITLE_LENGTH) -> str:
+    """A title from the text when none was given: its first sentence; if that is long, up to
+    the last pause (，、：) that fits; failing that, whole words (jieba), never half a phrase."""
+    first = SENTENCE_END.split(description.strip(), maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first or description.strip()[:limit]
+    cut = max(first.rfind(mark, 0, limit + 1) for mark in PAUSES)
+    if cut >= limit // 4:
+        return first[:cut].rstrip(PAUSES)
+    from minsheng.core.words import _jieba
+
+    title = ""
+    for word in _jieba().cut(first):
+        if len(title) + len(word) > limit - 1:
+            break
+        title += word
+    return (title or first[: limit - 1]) + "…"
+
+
 def _validate(intake: Intake) -> dict:
     """Every field checked before anything is written; the first problem is raised, naming its field."""
     _check_control_characters(intake)
@@ -291,7 +315,7 @@ def _validate(intake: Intake) -> dict:
     title = (intake.title or "").strip()
     if len(title) > 100:
         raise ActionError("标题不能超过100字。", field="title")
-    values["title"] = title or description.splitlines()[0][:40]
+    values["title"] = title or auto_title(description)
     if intake.request_type and intake.request_type not in RequestType.values:
         raise ActionError("诉求性质应为投诉、求助、建议或咨询。", field="request_type")
     values["request_type"] = intake.request_type or ""

@@ -13,7 +13,7 @@ from minsheng.cases.models import Case, Channel, State
 from minsheng.cases.views.common import departments_near
 from minsheng.core.net import address_group, client_ip
 from minsheng.cases.views.common import intake_from_form, qr_svg, track_link
-from minsheng.cases.views.window import _questions_json
+from minsheng.cases.views.window import _questions_json, problem_count
 from minsheng.cases.workflow import working_time_left
 from minsheng.core import clock, ratelimit
 from minsheng.core.errors import ActionError
@@ -71,7 +71,8 @@ def submit(request):
         request,
         "cases/public_submit.html",
         {"form": form, "regions": regions, "region": region, "region_error": region_error, "questions": _questions_json(),
-         "kind_codes": json.dumps(form.kind_codes), "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False)},
+         "kind_codes": json.dumps(form.kind_codes), "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False),
+         "answer_errors": json.dumps(form.answer_errors, ensure_ascii=False), "problems": problem_count(form, region_error)},
     )
 
 

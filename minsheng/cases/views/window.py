@@ -65,8 +65,17 @@ def register(request):
             "questions": _questions_json(),
             "kind_codes": json.dumps(form.kind_codes),
             "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False),
+            "answer_errors": json.dumps(form.answer_errors, ensure_ascii=False),
+            "problems": problem_count(form),
         },
     )
+
+
+def problem_count(form, *extra: str) -> int:
+    """How many things the person must fix: each field with an error, each unanswered question."""
+    fields = [name for name in form.errors if name != "__all__"]
+    return len(fields) + len(form.answer_errors) + (len(form.non_field_errors()) - (1 if form.answer_errors else 0)) + sum(
+        1 for problem in extra if problem)
 
 
 def _questions_json() -> str:

@@ -8,6 +8,7 @@
   var category = form.querySelector("[name=category]");
   var department = form.querySelector("[name=proposed_department]");
   var box = form.querySelector("[data-questions]");
+  var answerErrors = JSON.parse(form.dataset.answerErrors || "{}");
 
   function input(q) {
     var name = "answer_" + q.code, value = answers[name] || [];
@@ -43,6 +44,11 @@
       label.textContent = q.label + (q.required ? " *" : "");
       wrap.appendChild(label); wrap.appendChild(input(q));
       if (q.help) { var help = document.createElement("div"); help.className = "help"; help.textContent = q.help; wrap.appendChild(help); }
+      if (initial && answerErrors[q.code]) {
+        var list = document.createElement("ul"); list.className = "errorlist"; list.setAttribute("role", "alert");
+        var item = document.createElement("li"); item.textContent = q.label + "：" + answerErrors[q.code];
+        list.appendChild(item); wrap.appendChild(list);
+      }
       box.appendChild(wrap);
     });
   }
@@ -59,4 +65,34 @@
   }
   form.querySelectorAll("[name=kind]").forEach(function (radio) { radio.addEventListener("change", showKind); });
   showKind();
+
+  // Long lists (卡在哪个部门): a search box above that hides what does not match.
+  form.querySelectorAll("select[data-filterable]").forEach(function (select) {
+    var filter = document.createElement("input");
+    filter.type = "search"; filter.className = "list-filter";
+    filter.placeholder = select.dataset.filterable;
+    filter.setAttribute("aria-label", select.dataset.filterable);
+    filter.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(filter, select);
+    filter.addEventListener("input", function () {
+      var words = filter.value.trim();
+      select.querySelectorAll("option").forEach(function (option) {
+        option.hidden = words !== "" && option.text.indexOf(words) < 0 && !option.selected;
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); select.focus(); }
+    });
+  });
+
+  // After a refused submit, the first field with a problem gets the focus.
+  var problem = form.querySelector(".errorlist");
+  if (problem) {
+    var field = problem.closest(".field");
+    var target = field && field.querySelector("input:not([type=hidden]), select, textarea");
+    if (target) target.focus();
+  }
 })();
