@@ -101,3 +101,19 @@ def test_the_city_level_has_one_name(client, people):
     assert "· 市本级 ·" in page
     submit = client.get("/cases/submit/").content.decode()
     assert ">市本级</option>" in submit and "市直部门）" not in submit and ">九江市</option>" not in submit
+
+
+def test_due_today_and_two_days_left_look_different_from_five(client, people):
+    from minsheng.cases.templatetags.cases_tags import urgency
+
+    assert [urgency("green", 1, False), urgency("green", 2, False), urgency("green", 5, False), urgency("red", 3, True)] == [
+        "today", "yellow", "green", "red"]
+    case = case_in_state(people, State.DISPATCHED)  # one working day to sign: due the end of tomorrow
+    client.force_login(people.huang)
+    inbox = client.get("/cases/staff/inbox/?tab=to_sign").content.decode()
+    assert 'class="deadline d-yellow"' in inbox and "剩2个工作日" in inbox
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        assert case.deadline_colour(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))) != "red"
+        inbox = client.get("/cases/staff/inbox/?tab=to_sign").content.decode()
+    assert 'class="deadline d-today"' in inbox and "今天到期" in inbox
+    assert '<table class="data case-list">' in inbox and '<td class="title">' in inbox  # cards on a phone (site.css)
