@@ -61,6 +61,7 @@ def summary(user, case: Case, now) -> dict:
         "lead_department": case.lead_department.name if case.lead_department_id else None,
         "created_at": case.created_at,
         "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
         "deadline_colour": case.deadline_colour(now),
         "supervision_level": case.supervision_level,
     }

@@ -252,6 +252,9 @@ class Case(models.Model):
     # computed from the provisional calendar (org/workdays.py) and shows as 暂定 until the
     # worker corrects it against the official one.
     due_provisional = models.BooleanField("期限暂定", default=False)
+    # The stage's limit in working days as last set (by its kind, or by an approved extension):
+    # what a correction re-counts on the official calendar.
+    due_days = models.PositiveSmallIntegerField("本阶段时限（工作日）", null=True, blank=True)
     supervision_level = models.PositiveSmallIntegerField(
         "督办等级", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
     )
@@ -319,7 +322,7 @@ class Case(models.Model):
             # Supervisors' extension requests to decide.
             models.Index(fields=["region"], name="case_extension_pending", condition=Q(extension_requested_days__isnull=False)),
             # The worker's calendar correction: provisional due times, once a year is official.
-            models.Index(fields=["id"], name="case_due_provisional", condition=Q(due_provisional=True)),
+            models.Index(fields=["due_at"], name="case_due_provisional", condition=Q(due_provisional=True)),
             # Search by requester phone.
             models.Index(fields=["requester_phone"], name="case_phone"),
             # 督办中: the open complaints pointing at a case (few rows have a link).
@@ -394,6 +397,7 @@ class EventKind(models.TextChoices):
     CALLBACK_INVITED = "callback_invited", "邀请评价"
     PUBLIC_TEXT_EDITED = "public_text_edited", "修改公开文本"
     ATTACHMENT_PUBLISHED = "attachment_published", "附件公开设置"
+    DUE_CORRECTED = "due_corrected", "期限按正式日历调整"
 
 
 class CaseEvent(BaseEvent):
@@ -489,7 +493,9 @@ class SupervisionNotice(models.Model):
         indexes = [
             models.Index(fields=["department", "response_due_at"], name="supervision_open", condition=Q(responded_at__isnull=True)),
             # The worker's calendar correction of provisional response deadlines.
-            models.Index(fields=["id"], name="supervision_due_provisional", condition=Q(response_due_provisional=True)),
+            models.Index(
+                fields=["response_due_at"], name="supervision_due_provisional", condition=Q(response_due_provisional=True)
+            ),
         ]
 
     def __str__(self) -> str:

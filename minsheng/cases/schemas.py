@@ -25,6 +25,9 @@ class CaseSummary(Schema):
     lead_department: str | None
     created_at: datetime
     due_at: datetime | None = Field(description="本阶段期限（该时刻为期限日24:00）")
+    due_provisional: bool = Field(
+        description="期限暂定：期限落在尚未公布节假日安排的年度，按法定节假日计算；公布后按正式日历调整（不会提前）"
+    )
     deadline_colour: str = Field(description="green / yellow / red；无期限时为空")
     supervision_level: int
 

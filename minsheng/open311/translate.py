@@ -57,7 +57,7 @@ def definition(category: Category) -> dict:
 
 # The columns a request needs, read with .values() (no model instances: a page has 100 rows).
 REQUEST_FIELDS = (
-    "number", "state", "created_at", "updated_at", "due_at", "address_id", "latitude", "longitude", "media_url",
+    "number", "state", "created_at", "updated_at", "due_at", "due_provisional", "address_id", "latitude", "longitude", "media_url",
     "category_id", "region_id", "category__code", "category__name", "lead_department__name", "status_notes",
     *publication.PUBLIC_TEXT_FIELDS,
 )
@@ -115,7 +115,7 @@ def request(row: dict) -> dict:
         "service_code": row["category__code"],
         "description": publication.public_description(row),
         "agency_responsible": agency_responsible(row),
-        "service_notice": notice(row["state"], row["due_at"]),
+        "service_notice": notice(row["state"], row["due_at"], row["due_provisional"]),
         "requested_datetime": iso(row["created_at"]),
         "updated_datetime": iso(row["updated_at"]),
         "expected_datetime": iso(row["due_at"]) if is_open else None,
@@ -128,10 +128,16 @@ def request(row: dict) -> dict:
     }
 
 
-def notice(state: str, due_at: datetime | None) -> str:
+def notice(state: str, due_at: datetime | None, provisional: bool = False) -> str:
+    """Open311 has no field for a provisional deadline: the notice says it in words."""
     from minsheng.cases.workflow import due_words
 
     if state in OPEN_STATES and due_at:
+        if provisional:
+            return (
+                f"{State(state).label}，本阶段期限{due_words(due_at)}（暂定：该年节假日安排尚未公布，"
+                "公布后按正式日历调整，不会提前）。"
+            )
         return f"{State(state).label}，本阶段期限{due_words(due_at)}。"
     return State(state).label
 

@@ -282,7 +282,7 @@ def _file_request(request, fmt: str, client):
         raise BadRequest(400, f"{parameter}：{problem.message}") from None
     return respond(
         "service_requests",
-        [{"service_request_id": case.number, "service_notice": translate.notice(case.state, case.due_at), "account_id": case.account_id or None}],
+        [{"service_request_id": case.number, "service_notice": translate.notice(case.state, case.due_at, case.due_provisional), "account_id": case.account_id or None}],
         fmt,
     )
 

@@ -99,9 +99,81 @@ class UserAdmin(DjangoUserAdmin):
                 messages.error(request, error.message)
 
 
+class CalendarImportForm(forms.Form):
+    file = forms.FileField(
+        label="节假日安排文件",
+        help_text="国务院办公厅公布的一个年度的安排：CSV（日期,类型,名称）、JSON，或 holiday-cn 格式的 JSON（如 2027.json）。",
+    )
+    source = forms.CharField(label="依据", required=False, max_length=200, help_text="如：国办发明电〔2026〕X号；不填则取文件中的依据。")
+
+    MAX_BYTES = 1024 * 1024
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(ReadOnlyAdmin):
+    """Imported years, and above them every year the clock counts with where its days come
+    from (the package's years, imported ones, provisional ones). Importing goes through the
+    calendar action; the worker then re-counts provisional deadlines on the official days."""
+
     list_display = ["year", "source", "imported_at"]
+    change_list_template = "admin/org/calendaryear/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="org_calendaryear_import"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        from minsheng.org import workdays
+
+        extra_context = {**(extra_context or {}), "calendar_years": workdays.year_sources()}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from minsheng.org.calendar_files import parse_schedule
+
+        if not (request.user.is_superuser or request.user.has_role(Role.ADMINISTRATOR)):
+            raise PermissionDenied
+        form = CalendarImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > form.MAX_BYTES:
+                    raise ActionError("文件超过1MB，一个年度的安排不会这么大，请检查文件。", field="file")
+                try:
+                    content = upload.read().decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise ActionError("文件应为UTF-8编码的CSV或JSON文本。", field="file") from None
+                schedule = parse_schedule(content, upload.name or "")
+                actions.do_import_calendar_year(
+                    schedule.year, schedule.days, source=form.cleaned_data["source"] or schedule.source,
+                    actor=request.user,
+                )
+            except ActionError as error:
+                form.add_error("file", error.message)
+            else:
+                holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
+                skipped = f"；文件中另有{len(schedule.other_years)}个其他年度的日期未导入" if schedule.other_years else ""
+                messages.success(
+                    request,
+                    f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天{skipped}。"
+                    "落在该年的暂定期限将由系统按正式日历自动调整。",
+                )
+                return redirect("admin:org_calendaryear_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "导入节假日安排",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/org/calendaryear/import.html", context)
 
 
 class CalendarDayForm(forms.ModelForm):

@@ -2,6 +2,10 @@
 
 CSV: a header row `日期,类型,名称`, then one row a day, 类型 being 放假 or 上班 (调休上班).
 JSON: {"year": 2027, "source": "国办发明电〔2026〕X号", "days": [{"date": "2027-01-01", "type": "放假", "name": "元旦"}, ...]}
+holiday-cn JSON (github.com/NateScarlet/holiday-cn, which many Chinese systems already fetch):
+{"year": 2027, "papers": ["https://www.gov.cn/..."], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, ...]}
+A holiday-cn year file also lists the days of a holiday that spans the turn of the year (the
+2023 file has 2022-12-31): those belong to the other year's schedule and are left out here.
 """
 
 import csv
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from minsheng.core.errors import ActionError
+from minsheng.core.text import check_text
 
 HOLIDAY_WORDS = {"放假", "休", "休息", "假", "holiday", "off"}
 WORKDAY_WORDS = {"上班", "班", "调休上班", "补班", "workday", "work"}
@@ -21,6 +26,7 @@ class Schedule:
     year: int
     days: dict[date, tuple[bool, str]]
     source: str = ""
+    other_years: tuple[date, ...] = ()  # listed in the file but outside `year` (holiday-cn)
 
 
 def _day_type(text: str, where: str) -> bool:
@@ -50,12 +56,23 @@ def parse_schedule(content: str, filename: str) -> Schedule:
             raise ActionError(f"JSON格式错误：第{problem.lineno}行。", field="file") from None
         if not isinstance(document, dict) or not isinstance(document.get("days"), list):
             raise ActionError("JSON文件应包含“days”列表。", field="file")
-        source = str(document.get("source", ""))
+        source = check_text(str(document.get("source", "")), field="file", label="「source」")[:200]
+        papers = document.get("papers")
+        if not source and isinstance(papers, list) and papers:
+            source = check_text(str(papers[0]), field="file", label="「papers」")[:200]
         year = document.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099):
+            raise ActionError(f"JSON文件的“year”应为2000到2099之间的年份，不是“{year}”。", field="file")
         for index, entry in enumerate(document["days"], start=1):
             if not isinstance(entry, dict):
                 raise ActionError(f"days第{index}项应为对象。", field="file")
-            entries.append((f"days第{index}项", str(entry.get("date", "")), str(entry.get("type", "")), str(entry.get("name", ""))))
+            if "isOffDay" in entry:
+                if not isinstance(entry["isOffDay"], bool):
+                    raise ActionError(f"days第{index}项「isOffDay」应为true或false。", field="file")
+                kind = "放假" if entry["isOffDay"] else "上班"
+            else:
+                kind = str(entry.get("type", ""))
+            entries.append((f"days第{index}项", str(entry.get("date", "")), kind, str(entry.get("name", ""))))
     else:
         reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
         header = next(reader, None)
@@ -73,10 +90,16 @@ def parse_schedule(content: str, filename: str) -> Schedule:
         day = _date(date_text, where)
         if day in days:
             raise ActionError(f"{where}「日期」{day:%Y-%m-%d}重复出现。", field="file")
-        days[day] = (_day_type(type_text, where), name)
+        days[day] = (_day_type(type_text, where), check_text(name, field="file", label=f"{where}「名称」")[:30])
     years = {day.year for day in days}
+    other_years: tuple[date, ...] = ()
     if year is None:
         if len(years) != 1:
             raise ActionError("文件中的日期跨越多个年度，请每个年度单独导入。", field="file")
         year = years.pop()
-    return Schedule(year=int(year), days=days, source=source)
+    elif filename.lower().endswith(".json"):
+        other_years = tuple(sorted(day for day in days if day.year != year))
+        days = {day: value for day, value in days.items() if day.year == year}
+        if not days:
+            raise ActionError(f"文件中没有{year}年的日期。", field="file")
+    return Schedule(year=int(year), days=days, source=source, other_years=other_years)

@@ -4,24 +4,32 @@ A day is a working day according to, in order:
 1. a `CalendarDay` row for that date (administrators edit these; an imported year is all rows);
 2. for a year imported in full (`CalendarYear`), Monday to Friday;
 3. chinese_calendar, for the years it ships (2004-2026 in the pinned version);
-otherwise `UnknownCalendarYear` is raised: a deadline is never computed from weekends alone.
+4. for a year no official source knows yet, from 2004 to next year, the **provisional calendar**:
+   weekends plus the statutory holidays of 《全国年节及纪念日放假办法》 (`statutory_holidays`),
+   with no 调休. The State Council publishes next year's schedule only in November or December,
+   and the window must not stop serving in the weeks between. Deadlines computed from such a
+   year are marked provisional (`is_provisional_span`) and corrected by the case worker once
+   the official schedule is imported.
+A year before 2004 or more than one year ahead raises `UnknownCalendarYear`: no deadline is
+computed from a guess that far out.
 
 Each year is loaded once into a sorted list of working-day ordinals, so the arithmetic is a
-bisect; the per-process copy lives `CACHE_SECONDS` and is dropped at once when this process
-changes the calendar (the other processes see the change within that time).
+bisect. The copies live in each process as reference data (core/reference.py): a calendar
+change reaches every process within a second.
 """
 
-import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time as clock_time, timedelta
 
 import chinese_calendar
 from django.utils import timezone
+from lunar_python import Lunar
 
+from minsheng.core import reference
 from minsheng.core.errors import ActionError
 
-CACHE_SECONDS = 60
+FIRST_KNOWN_YEAR = 2004  # the first year chinese_calendar states; earlier ones are not needed
 
 
 class UnknownCalendarYear(ActionError, LookupError):
@@ -29,24 +37,61 @@ class UnknownCalendarYear(ActionError, LookupError):
 
     def __init__(self, year: int):
         self.year = year
-        super().__init__(
-            f"{year}年的法定节假日和调休安排尚未导入，无法按工作日计算期限。"
-            f"请管理员在“工作日历”中导入{year}年的安排。"
-        )
+        if year < FIRST_KNOWN_YEAR:
+            message = f"{year}年早于本平台支持的年份（{FIRST_KNOWN_YEAR}年起），无法按工作日计算期限。"
+        else:
+            message = (
+                f"{year}年距今超过一年，尚无节假日安排，无法按工作日计算期限。"
+                f"如确需计算，请管理员先在“工作日历”中导入{year}年的安排。"
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
 class _Year:
     working: tuple[int, ...]  # sorted ordinals of the year's working days
     working_set: frozenset[int]
-    loaded_at: float
-
-
-_years: dict[int, _Year] = {}
+    provisional: bool  # no official schedule yet: weekends and statutory holidays only
 
 
 def clear_cache() -> None:
-    _years.clear()
+    """Drop this process's calendar copies now (the process that changed the calendar)."""
+    reference.forget_here()
+
+
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The days off that 《全国年节及纪念日放假办法》 (as revised in 2024, in force from 2025)
+    gives every citizen in `year`, before the State Council's yearly schedule moves any of them:
+    元旦, 春节 (除夕 to 初三), 清明, 劳动节 (two days), 端午, 中秋, 国庆 (three days); and, as its
+    article 4 requires, a weekday in lieu (补假) for each such day falling on a weekend.
+    Lunar and solar-term dates come from lunar_python."""
+    new_year = Lunar.fromYmd(year, 1, 1).getSolar()
+    spring = date(new_year.getYear(), new_year.getMonth(), new_year.getDay())
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+
+    def lunar(month: int, day: int) -> date:
+        solar = Lunar.fromYmd(year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    for offset in range(-1, 3):
+        days[spring + timedelta(days=offset)] = "春节"
+    days[date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
+    days[lunar(5, 5)] = "端午节"
+    days.setdefault(lunar(8, 15), "中秋节")
+    for day in (1, 2, 3):
+        days[date(year, 10, day)] = "国庆节"
+    in_lieu: dict[date, str] = {}
+    for day, name in sorted(days.items()):
+        if day.weekday() < 5:
+            continue
+        substitute = day + timedelta(days=1)
+        while substitute.weekday() >= 5 or substitute in days or substitute in in_lieu:
+            substitute += timedelta(days=1)
+        in_lieu[substitute] = f"{name}补假"
+    # 除夕 is never before 20 January and no holiday is near December's end: all in `year`.
+    return {**days, **in_lieu}
 
 
 def _library_knows(year: int) -> bool:
@@ -60,16 +105,21 @@ def _library_knows(year: int) -> bool:
 def _load_year(year: int) -> _Year:
     from minsheng.org.models import CalendarDay, CalendarYear
 
+    if year < FIRST_KNOWN_YEAR:
+        raise UnknownCalendarYear(year)
     overrides = {
         day.toordinal(): is_working
         for day, is_working in CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day")
     }
+    provisional = False
     if CalendarYear.objects.filter(year=year).exists():
         default = lambda day: day.weekday() < 5  # noqa: E731
     elif _library_knows(year):
         default = chinese_calendar.is_workday
     else:
-        raise UnknownCalendarYear(year)
+        provisional = True
+        holidays = statutory_holidays(year)
+        default = lambda day: day.weekday() < 5 and day not in holidays  # noqa: E731
     first = date(year, 1, 1).toordinal()
     last = date(year, 12, 31).toordinal()
     working = tuple(
@@ -78,28 +128,53 @@ def _load_year(year: int) -> _Year:
         if overrides.get(ordinal, None) is True
         or (ordinal not in overrides and default(date.fromordinal(ordinal)))
     )
-    return _Year(working=working, working_set=frozenset(working), loaded_at=time.monotonic())
+    return _Year(working=working, working_set=frozenset(working), provisional=provisional)
 
 
 def _year(year: int) -> _Year:
-    cached = _years.get(year)
-    if cached is None or time.monotonic() - cached.loaded_at > CACHE_SECONDS:
-        cached = _years[year] = _load_year(year)
-    return cached
+    loaded = reference.get(f"workdays:{year}", lambda: _load_year(year))
+    if loaded.provisional and year > timezone.localdate().year + 1:
+        raise UnknownCalendarYear(year)
+    return loaded
 
 
-def is_known_year(year: int) -> bool:
-    try:
-        _year(year)
-    except UnknownCalendarYear:
-        return False
-    return True
+def is_provisional_year(year: int) -> bool:
+    """No official schedule for `year` yet: its days come from the provisional calendar."""
+    return _year(year).provisional
 
 
-def missing_years(today: date | None = None) -> list[int]:
-    """This year and next, where neither source knows them: deadlines reaching them cannot be computed."""
+def is_provisional_span(first: date, last: date) -> bool:
+    """Whether counting working days from `first` to `last` touches a provisional year."""
+    return any(_year(year).provisional for year in range(first.year, last.year + 1))
+
+
+def years_without_schedule(today: date | None = None) -> list[int]:
+    """This year, and from 1 November next year, when no official schedule is known for them:
+    administrators and supervisors are asked to import it (their deadlines are provisional)."""
     today = today or timezone.localdate()
-    return [year for year in (today.year, today.year + 1) if not is_known_year(year)]
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    return [year for year in years if _year(year).provisional]
+
+
+def year_sources(today: date | None = None) -> list[tuple[int, str, str]]:
+    """Each year the clock can count, newest first, with where its days come from:
+    (year, "imported" | "package" | "provisional", words for the administrators' table)."""
+    from importlib.metadata import version
+
+    from minsheng.org.models import CalendarYear
+
+    today = today or timezone.localdate()
+    imported = dict(CalendarYear.objects.values_list("year", "source"))
+    package = f"chinese_calendar {version('chinesecalendar')} 内置的国务院安排"
+    rows = []
+    for year in range(today.year + 1, FIRST_KNOWN_YEAR - 1, -1):
+        if year in imported:
+            rows.append((year, "imported", f"已导入国务院安排{('：' + imported[year]) if imported[year] else ''}"))
+        elif _library_knows(year):
+            rows.append((year, "package", package))
+        else:
+            rows.append((year, "provisional", "暂定：周末加法定节假日（含补假），未含调休；公布后请导入"))
+    return rows
 
 
 def is_working_day(d: date) -> bool:

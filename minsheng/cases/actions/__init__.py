@@ -1,5 +1,11 @@
 """Every change to a case. Views, the API, the admin and the worker call these and nothing else."""
 
+from minsheng.cases.actions.calendar import (
+    do_correct_provisional_due,
+    do_correct_provisional_notice_due,
+    do_remind_calendar_import,
+    sweep_provisional_dues,
+)
 from minsheng.cases.actions.flow import (
     CONTACT_METHODS,
     do_accept_case,
@@ -34,6 +40,8 @@ __all__ = [
     "do_add_note",
     "do_answer_supervision_notice",
     "do_close_case",
+    "do_correct_provisional_due",
+    "do_correct_provisional_notice_due",
     "do_decide_extension",
     "do_dispatch_case",
     "do_edit_public_text",
@@ -44,6 +52,7 @@ __all__ = [
     "do_record_contact",
     "do_register_case",
     "do_reject_case",
+    "do_remind_calendar_import",
     "do_request_extension",
     "do_return_case",
     "do_set_attachment_public",
@@ -54,4 +63,5 @@ __all__ = [
     "query_code_matches",
     "send_pending",
     "sweep_due_cases",
+    "sweep_provisional_dues",
 ]

@@ -1,7 +1,7 @@
 """Helpers every case action shares: lock the row, check the transition and permission,
 open a timed stage, plan the worker's next look, write the one event, queue notifications."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -58,14 +58,27 @@ def open_stage(case: Case, state: str, now: datetime, *, reset_ladder: bool = Tr
     case.state = state
     case.stage_started_at = now
     days = stage_days(case, state)
+    case.due_days = days
     if days is None:
         case.due_at = case.warn_at = None
+        case.due_provisional = False
     else:
         case.due_at = workdays.due_at(now, days)
         case.warn_at = warn_time(now, days, case.kind.warn_share)
+        case.due_provisional = is_provisional_due(now, case.due_at)
     if reset_ladder:
         case.supervision_level = SupervisionLevel.NONE
     plan_next_check(case)
+
+
+def is_provisional_due(started: datetime, due: datetime) -> bool:
+    """Whether a stage from `started` to `due` was counted on the provisional calendar (a year
+    whose official holiday schedule is not yet imported): shown as 暂定, corrected later."""
+    from django.utils import timezone
+
+    return workdays.is_provisional_span(
+        timezone.localtime(started).date(), timezone.localtime(due).date() - timedelta(days=1)
+    )
 
 
 def plan_next_check(case: Case) -> None:
@@ -109,6 +122,8 @@ def save_case(case: Case, now: datetime, *fields: str) -> None:
             "stage_started_at",
             "due_at",
             "warn_at",
+            "due_days",
+            "due_provisional",
             "supervision_level",
             "next_check_at",
             "updated_at",

@@ -8,6 +8,7 @@ from django.db import transaction
 from minsheng.cases.actions._base import (
     callback_invited,
     check,
+    is_provisional_due,
     leaders_for,
     lock_case,
     notify_requester,
@@ -51,7 +52,8 @@ def do_issue_supervision_notice(case: Case, *, requirement: str, response_days: 
         issued_at=moment,
         requirement=requirement,
         response_days=response_days,
-        response_due_at=workdays.due_at(moment, response_days),
+        response_due_at=(response_due := workdays.due_at(moment, response_days)),
+        response_due_provisional=is_provisional_due(moment, response_due),
     )
     event = write_event(
         case, EventKind.SUPERVISION_ISSUED, actor=actor, old_state=case.state, now=moment, department=department,

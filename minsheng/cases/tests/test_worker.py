@@ -165,7 +165,9 @@ def test_the_worker_stops_cleanly_on_sigterm(tmp_path):
     worker = subprocess.Popen(
         [sys.executable, "-m", "minsheng", "worker", "--interval", "30"], env=env, stdout=subprocess.PIPE, text=True
     )
-    time.sleep(3)
+    # Its first line says the signal handlers are in place (a loaded machine may take seconds).
+    assert "工作进程已启动" in worker.stdout.readline()
+    time.sleep(0.5)
     worker.send_signal(signal.SIGTERM)
     out, _ = worker.communicate(timeout=20)
     assert worker.returncode == 0 and "收到停止信号，已退出" in out

@@ -69,3 +69,56 @@ def test_the_staff_home_warns_administrators_of_the_missing_year(client, people)
     assert "2027年的法定节假日和调休安排尚未导入" in page
     client.force_login(people.huang)
     assert "尚未导入" not in client.get("/staff/").content.decode()
+    log_in_verified(client, people.sun)  # supervisors plan on the deadlines too
+    assert "落在2027年的期限按法定节假日暂定计算" in client.get("/staff/").content.decode()
+
+
+HOLIDAY_CN_2027 = {
+    "$schema": "https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/schema.json",
+    "year": 2027,
+    "papers": ["https://www.gov.cn/zhengce/content/2026-11/test.htm"],
+    "days": [
+        {"name": "元旦", "date": "2026-12-31", "isOffDay": True},  # the turn of the year: the 2026 file's
+        {"name": "元旦", "date": "2027-01-01", "isOffDay": True},
+        {"name": "春节", "date": "2027-02-05", "isOffDay": True},
+        {"name": "春节", "date": "2027-02-20", "isOffDay": False},
+    ],
+}
+
+
+def test_it_imports_the_holiday_cn_format(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(HOLIDAY_CN_2027, ensure_ascii=False), encoding="utf-8")
+    call_command("import_calendar", str(path))
+    out = capsys.readouterr().out
+    assert "已导入2027年安排：放假2天，调休上班1天" in out and "2026-12-31" in out
+    assert CalendarYear.objects.get(year=2027).source == "https://www.gov.cn/zhengce/content/2026-11/test.htm"
+    assert workdays.is_working_day(date(2027, 2, 20)) and not workdays.is_working_day(date(2027, 2, 5))
+    assert not CalendarDay.objects.filter(date__year=2026).exists()
+
+
+def test_an_administrator_imports_a_year_in_the_admin_and_sees_where_each_year_comes_from(client, people):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    people.admin.is_staff = people.admin.is_superuser = True
+    people.admin.save()
+    log_in_verified(client, people.admin)
+    listing = client.get("/admin/org/calendaryear/").content.decode()
+    assert "2026年</td><td>chinese_calendar" in listing
+    assert "2027年</td><td><strong>暂定" in listing and "导入节假日安排" in listing
+    upload = SimpleUploadedFile("2027.json", json.dumps(HOLIDAY_CN_2027).encode(), content_type="application/json")
+    response = client.post("/admin/org/calendaryear/import/", {"file": upload, "source": ""}, follow=True)
+    assert "已导入2027年安排：放假2天，调休上班1天；文件中另有1个其他年度的日期未导入" in response.content.decode()
+    assert "2027年</td><td>已导入国务院安排" in response.content.decode()
+    assert OrgEvent.objects.get(kind="calendar_imported").actor == people.admin
+    bad = SimpleUploadedFile("2027.json", b'{"year": 2027, "days": [{"date": "2027-01-01", "isOffDay": "yes"}]}')
+    page = client.post("/admin/org/calendaryear/import/", {"file": bad}).content.decode()
+    assert "days第1项「isOffDay」应为true或false" in page and CalendarDay.objects.count() == 3
+    nul = SimpleUploadedFile("2027.csv", "日期,类型,名称\n2027-01-01,放假,元\x00旦\n".encode())
+    assert "控制字符" in client.post("/admin/org/calendaryear/import/", {"file": nul}).content.decode()
+    client.force_login(people.huang)
+    assert client.get("/admin/org/calendaryear/import/").status_code in (302, 403)

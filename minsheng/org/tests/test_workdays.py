@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -56,13 +56,54 @@ def test_it_counts_working_days_between_excluding_the_start():
     assert working_days_between(date(2026, 10, 8), date(2026, 9, 30)) == -1
 
 
-def test_it_refuses_a_year_nobody_has_published():
+@time_machine.travel(datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI))
+def test_a_year_nobody_has_published_gets_the_provisional_calendar():
+    # 2027: no official schedule yet. 元旦 (Friday) is off by law; no 调休 is guessed.
+    assert workdays.is_provisional_year(2027) and not workdays.is_provisional_year(2026)
+    assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert not is_working_day(date(2027, 1, 1))
+    # 春节 2027: 除夕 02-05 to 初三 02-08, and 02-09, 02-10 in lieu of the weekend days.
+    assert [is_working_day(date(2027, 2, day)) for day in range(4, 12)] == [
+        True, False, False, False, False, False, False, True
+    ]
+    assert workdays.is_provisional_span(date(2026, 12, 20), date(2027, 1, 4))
+    assert not workdays.is_provisional_span(date(2026, 12, 1), date(2026, 12, 31))
+    assert workdays.years_without_schedule(date(2026, 12, 20)) == [2027]
+
+
+def test_the_provisional_holidays_are_holidays_in_every_official_year_under_the_same_law():
+    # The 2024 revision of the 放假办法 has applied since 2025: each statutory day (and each day
+    # in lieu of one falling on a weekend) is a day off in the State Council's schedule.
+    import chinese_calendar
+
+    for year in (2025, 2026):
+        holidays = workdays.statutory_holidays(year)
+        assert len([name for name in holidays.values() if "补假" not in name]) == 13
+        assert [day for day in holidays if chinese_calendar.is_workday(day)] == []
+
+
+@pytest.mark.parametrize(
+    ("year", "spring", "qingming", "duanwu", "zhongqiu"),
+    [
+        (2027, date(2027, 2, 6), date(2027, 4, 5), date(2027, 6, 9), date(2027, 9, 15)),
+        (2028, date(2028, 1, 26), date(2028, 4, 4), date(2028, 5, 28), date(2028, 10, 3)),
+    ],
+)
+def test_lunar_and_solar_term_holidays_fall_on_their_dates(year, spring, qingming, duanwu, zhongqiu):
+    holidays = workdays.statutory_holidays(year)
+    assert holidays[spring - timedelta(days=1)] == "春节"  # 除夕
+    assert holidays[qingming] == "清明节" and holidays[duanwu] == "端午节"
+    assert zhongqiu in holidays
+
+
+@time_machine.travel(datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI))
+def test_years_far_from_today_are_still_refused():
     with pytest.raises(UnknownCalendarYear) as raised:
-        add_working_days(date(2026, 12, 31), 1)
-    assert "2027年" in str(raised.value)
-    with pytest.raises(UnknownCalendarYear):
-        is_working_day(date(2027, 3, 1))
-    assert workdays.missing_years(date(2026, 11, 26)) == [2027]
+        is_working_day(date(2028, 3, 1))
+    assert "2028年距今超过一年" in str(raised.value)
+    with pytest.raises(UnknownCalendarYear) as raised:
+        is_working_day(date(2003, 3, 3))
+    assert "2003年早于" in str(raised.value)
 
 
 def test_it_uses_an_imported_year_and_then_crosses_into_it():
@@ -79,7 +120,8 @@ def test_it_uses_an_imported_year_and_then_crosses_into_it():
     # 2026-12-31 is a Thursday; 2027-01-01 and 01-04 are off, so the first working day is 01-05.
     assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 5)
     assert working_days_between(date(2026, 12, 30), date(2027, 1, 9)) == 6  # 12-31, 1-5, 6, 7, 8, 9
-    assert workdays.missing_years(date(2026, 11, 26)) == []
+    assert not workdays.is_provisional_year(2027)
+    assert workdays.years_without_schedule(date(2026, 11, 26)) == []
 
 
 def test_a_table_row_overrides_the_library(people):
@@ -111,8 +153,12 @@ def test_a_stage_begun_before_midnight_utc_uses_the_shanghai_date():
     assert due_at(started, 1) == datetime(2026, 10, 9, tzinfo=SHANGHAI)
 
 
-def test_it_names_the_missing_years_from_todays_date():
+def test_next_years_missing_schedule_is_named_from_the_first_of_november():
+    with time_machine.travel(datetime(2026, 10, 31, 9, 0, tzinfo=SHANGHAI)):
+        assert workdays.years_without_schedule() == []
+    with time_machine.travel(datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI)):
+        assert workdays.years_without_schedule() == [2027]
     with time_machine.travel(datetime(2027, 1, 5, 9, 0, tzinfo=SHANGHAI)):
-        assert workdays.missing_years() == [2027, 2028]
+        assert workdays.years_without_schedule() == [2027]
     with time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=SHANGHAI)):
-        assert workdays.missing_years() == []
+        assert workdays.years_without_schedule() == []

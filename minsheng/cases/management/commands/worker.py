@@ -2,7 +2,9 @@
 the current batch), or once with --once for cron and tests.
 
 Each round: warnings and escalations up the ladder, callback invitations and archiving,
-then the notification outbox, and forgetting idempotency keys past their day. Several workers may run at once: each claims rows with
+provisional deadlines re-counted once their year's official holiday schedule is known (and a
+weekly reminder to import it from 1 November), then the notification outbox, and forgetting
+idempotency keys past their day. Several workers may run at once: each claims rows with
 SKIP LOCKED, so no case is escalated and no message sent twice."""
 
 import signal
@@ -10,7 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from minsheng.cases.actions import send_pending, sweep_due_cases
+from minsheng.cases.actions import do_remind_calendar_import, send_pending, sweep_due_cases, sweep_provisional_dues
 from minsheng.core.idempotency import purge_expired
 
 
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         if not options["once"]:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
+            self.stdout.write(f"工作进程已启动，每{options['interval']:g}秒处理一轮；SIGTERM或Ctrl-C在本轮结束后退出。")
+            self.stdout.flush()
         while True:
             cases, messages = self.round(options["batch"])
             if options["once"]:
@@ -50,6 +54,12 @@ class Command(BaseCommand):
             cases += done
             if done < batch or self.stopping:
                 break
+        while not self.stopping:
+            corrected = sweep_provisional_dues(limit=batch)
+            cases += corrected
+            if corrected < batch:
+                break
+        do_remind_calendar_import()
         while True:
             sent = send_pending(limit=batch)
             messages += sent

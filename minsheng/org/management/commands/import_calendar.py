@@ -10,7 +10,7 @@ from minsheng.org.calendar_files import parse_schedule
 
 
 class Command(BaseCommand):
-    help = "导入一个年度的法定节假日和调休安排（CSV：日期,类型,名称；或JSON）。"
+    help = "导入一个年度的法定节假日和调休安排（CSV：日期,类型,名称；JSON；或holiday-cn格式的JSON）。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV或JSON文件")
@@ -31,3 +31,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from None
         holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
         self.stdout.write(f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天。")
+        if schedule.other_years:
+            listed = "、".join(f"{day:%Y-%m-%d}" for day in schedule.other_years)
+            self.stdout.write(f"文件中其他年度的日期未导入（属于该年度的安排）：{listed}。")
+        self.stdout.write("落在该年的暂定期限将由 worker 按正式日历自动调整。")
