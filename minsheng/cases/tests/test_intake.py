@@ -48,11 +48,13 @@ def test_numbers_run_per_region_and_year(people):
     assert first.due_at == datetime(2027, 1, 5, tzinfo=SHANGHAI)  # 01-01 is a holiday: due at the end of 01-04
 
 
-def test_a_deadline_in_an_unpublished_year_refuses_the_registration_clearly(people):
+def test_a_deadline_in_an_unpublished_year_is_registered_with_a_provisional_due_time(people):
+    # Service does not stop in December: 2027 has no official schedule yet, so the clock counts
+    # on the statutory holidays (元旦 on Friday 1 January) and marks the due time 暂定.
     with time_machine.travel(datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI), tick=False):
-        with pytest.raises(ActionError, match="2027年的法定节假日和调休安排尚未导入"):
-            register(people)
-    assert not Case.objects.exists()
+        case, _code = register(people)
+    assert case.due_at == datetime(2027, 1, 5, tzinfo=SHANGHAI) and case.due_provisional
+    assert Case.objects.count() == 1
 
 
 @pytest.mark.parametrize(
