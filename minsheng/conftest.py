@@ -7,6 +7,16 @@ from minsheng.core.testing import make_personas
 from minsheng.core.tests.browser import BROWSER_ARGS, CHROMIUM
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _uploads_kept_out_of_var(tmp_path_factory):
+    """Uploads written outside a test's own folder (the demo loaded once for a module writes
+    its evidence photos) go to a temporary folder, never into the real var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     """Each test starts with empty caches and its own upload folder. The shared cache lives in

@@ -6,15 +6,18 @@ board. All writes go through the pledge actions, like an import followed by mont
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from minsheng.core import clock
 from minsheng.org.demo import COUNTIES, county_department_name
 from minsheng.org.models import Department, Region
 from minsheng.pledges import actions
 from minsheng.pledges.actions import ItemDraft
-from minsheng.pledges.models import FocusArea, Level
+from minsheng.pledges.demo_photos import photo_for
+from minsheng.pledges.models import EventKind, FocusArea, Level, PledgeEvent
 
 CITY_TOTAL, CITY_DONE = 34, 23
 COUNTY_TOTAL, COUNTY_DONE = 604, 471
@@ -125,6 +128,16 @@ def _leader(rng: random.Random, county_name: str) -> str:
     return f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(GIVEN) if rng.random() < 0.5 else ''}（{post}）"
 
 
+def _moment(day: date, hour: int, minute: int = 0) -> datetime:
+    """When something of `day` was recorded: that day at the given time, never later than now."""
+    return min(timezone.make_aware(datetime.combine(day, time(hour, minute))), timezone.now())
+
+
+def _where(title: str) -> str:
+    """Where the work is done, as the lists say it: the lifts go into old communities first."""
+    return "优先在城镇老旧小区实施，结合老旧小区改造同步推进，" if "加装电梯" in title else ""
+
+
 def _schedule(today: date) -> tuple[date, date]:
     """The demo year's start, and the ordinary deadline for items still open."""
     start = today - timedelta(days=300)
@@ -160,7 +173,7 @@ def load_pledges(regions: dict[str, Region], today: date | None = None) -> None:
             lead_leader=leader,
             start_date=start,
             deadline=deadline,
-            description=f"{title}，纳入{year}年市本级“我为群众办实事”项目清单，由{department}牵头组织实施。",
+            description=f"{title}，{_where(title)}纳入{year}年市本级“我为群众办实事”项目清单，由{department}牵头组织实施。",
             target=title,
             milestones=[(start + (deadline - start) / 2, "完成过半"), (deadline, "全面完成")],
         )
@@ -173,19 +186,24 @@ def load_pledges(regions: dict[str, Region], today: date | None = None) -> None:
             title=f"{county_name}既有住宅加装电梯{lifts}部",
             focus_area=areas[CITYSCAPE],
             level=Level.CITY,
-            region=regions[county_name],
+            region=city,
             lead_department=departments[county_department_name(county_name, "住建局")],
             lead_leader="张明（副市长）",
             start_date=start,
             deadline=open_deadline,
             weight=lifts,
+            location=regions[county_name],  # a city item built in the district: found under it too
             target=f"完成加装电梯{lifts}部",
+            description=f"市本级加装电梯任务在{county_name}的部分，{_where('加装电梯')}由{county_name}住建局具体实施。",
         )
         city_drafts.append(draft)
         fates.append((draft.number, "sub"))
-    city_list = actions.do_import_pledge_list(
-        title=f"{year}年九江市市本级“我为群众办实事”项目清单", year=year, region=city, drafts=city_drafts, actor=None
-    )
+    # Lists are imported when the year's work starts, and progress recorded on the day it was
+    # made, so each timeline reads in the order it happened.
+    with clock.fixed(_moment(start, 9)):
+        city_list = actions.do_import_pledge_list(
+            title=f"{year}年九江市市本级“我为群众办实事”项目清单", year=year, region=city, drafts=city_drafts, actor=None
+        )
 
     county_fates = ["done"] * COUNTY_DONE + ["late"] * 14 + ["not_started"] * 9
     county_fates += ["open"] * (COUNTY_TOTAL - len(county_fates))
@@ -220,19 +238,21 @@ def load_pledges(regions: dict[str, Region], today: date | None = None) -> None:
                 lead_leader=_leader(rng, county_name),
                 start_date=start,
                 deadline=max(deadline, start + timedelta(days=60)),
-                description=f"{county_name}{title}，由{department.name}牵头实施。",
+                description=f"{county_name}{title}，{_where(title)}由{department.name}牵头实施。",
                 target=title,
             )
             drafts.append(draft)
             fates.append((draft.number, fate))
-        county_list = actions.do_import_pledge_list(
-            title=f"{year}年{county_name}“我为群众办实事”项目清单", year=year, region=county, drafts=drafts, actor=None
-        )
+        with clock.fixed(_moment(start, 9, 30)):
+            county_list = actions.do_import_pledge_list(
+                title=f"{year}年{county_name}“我为群众办实事”项目清单", year=year, region=county, drafts=drafts, actor=None
+            )
         _post_progress(county_list, fates, rng, today)
 
 
 def _post_progress(pledge_list, fates: list[tuple[str, str]], rng: random.Random, today: date) -> None:
-    items = {item.number: item for item in pledge_list.items.all()}
+    items = {item.number: item for item in pledge_list.items.select_related("focus_area")}
+    parents = []
     for number, fate in fates:
         item = items[number]
         if fate == "not_started":
@@ -250,14 +270,41 @@ def _post_progress(pledge_list, fates: list[tuple[str, str]], rng: random.Random
             steps = [rng.choice([20, 30, 45]), rng.choice([55, 65, 80, 90])][: rng.choice([1, 2])]
             finish = today - timedelta(days=rng.randint(1, 25))
         if item.children.exists():
-            actions.do_post_progress(
-                item, happened_on=finish, text="各区加装电梯工作有序推进，进度按子项汇总。", percent=None, actor=None
-            )
+            with clock.fixed(_moment(finish, 17)):
+                actions.do_post_progress(
+                    item, happened_on=finish, text="各区加装电梯工作有序推进，进度按子项汇总。", percent=None,
+                    files=[_photo(item, 100 if finish >= item.deadline else 60, 0)], actor=None,
+                )
+            parents.append(item)
             continue
         span = max((finish - item.start_date).days, len(steps))
         for position, percent in enumerate(steps, start=1):
-            happened_on = item.start_date + timedelta(days=span * position // len(steps))
+            happened_on = min(item.start_date + timedelta(days=span * position // len(steps)), today)
             words = PROGRESS_WORDS[-1] if percent >= 100 else PROGRESS_WORDS[min(position - 1, 2)]
-            actions.do_post_progress(
-                item, happened_on=min(happened_on, today), text=f"{words}（完成{percent}%）。", percent=percent, actor=None
-            )
+            with clock.fixed(_moment(happened_on, 16, (item.pk * 7 + position * 13) % 60)):
+                actions.do_post_progress(
+                    item, happened_on=happened_on, text=f"{words}（完成{percent}%）。", percent=percent,
+                    files=[_photo(item, percent, position)], actor=None,
+                )
+                if item.level == Level.CITY and item.parent_id is None:
+                    _tick_milestones(item, percent, happened_on)
+    # An item with sub-items reaches its milestones through them: on the day of their last update.
+    for parent in parents:
+        parent.refresh_from_db()
+        day = max(PledgeEvent.objects.filter(item__parent=parent, kind=EventKind.PROGRESS).values_list("happened_on", flat=True))
+        with clock.fixed(_moment(day, 17, 30)):
+            _tick_milestones(parent, parent.percent, day)
+
+
+def _photo(item, percent: int, position: int) -> SimpleUploadedFile:
+    """A site photo for the update, as departments attach them (drawn by demo_photos)."""
+    content = photo_for(item.focus_area.name, percent, item.pk + position)
+    return SimpleUploadedFile(f"现场照片{position or ''}.png", content, content_type="image/png")
+
+
+def _tick_milestones(item, percent: int, day: date) -> None:
+    """The city items' milestones (完成过半, 全面完成) are ticked off on the day they were reached."""
+    for milestone in item.milestones.filter(completed_on__isnull=True):
+        reached = percent >= 100 or (percent >= 50 and milestone.title == "完成过半")
+        if reached:
+            actions.do_complete_milestone(milestone, completed_on=day, actor=None)
