@@ -108,3 +108,11 @@ def qr_svg(url: str, title: str) -> str:
 
     # segno's own markup, the title escaped by segno: safe to place in the page as it is.
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2, title=title))
+
+
+def summary_of(case) -> str:
+    """The matter in brief for the resident (personal data masked), unless the title already says it all."""
+    from minsheng.cases.publication import public_description
+
+    summary = public_description(case)
+    return "" if summary.strip().rstrip("。.！!") == case.title.strip() else summary

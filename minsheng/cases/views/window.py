@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from minsheng.cases import forms as case_forms, publication, rules
+from minsheng.cases import forms as case_forms, rules
 from minsheng.cases.actions import do_register_case
 from minsheng.cases.catalogue import STUCK
 from minsheng.cases.models import Case, CaseKind, Channel
-from minsheng.cases.views.common import departments_near, intake_from_form, qr_svg, suggested_routes, track_link
+from minsheng.cases.views.common import departments_near, intake_from_form, qr_svg, suggested_routes, summary_of, track_link
 from minsheng.core.errors import ActionError
 from minsheng.core.forms import apply_action_error
 from minsheng.org.access import jurisdiction
@@ -106,7 +106,7 @@ def slip(request, pk: int):
             "case": case,
             "code": code,
             "track_url": track_link(request),
-            "summary": publication.public_description(case),
+            "summary": summary_of(case),
             "qr": qr_svg(link, "扫码查询办理进度"),
         },
     )
