@@ -30,7 +30,7 @@ from minsheng.cases.models import (
     State,
     SupervisionLevel,
 )
-from minsheng.cases.workflow import due_words, warn_time
+from minsheng.cases.workflow import day_words, due_words, warn_time
 from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date
 from minsheng.org import workdays
@@ -264,7 +264,7 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
         if new_due_date <= last_day:
             raise ActionError("新的期限应晚于原期限。", field="new_due_date")
         if not workdays.is_working_day(new_due_date):
-            raise ActionError(f"{new_due_date:%Y-%m-%d}不是工作日，请选择工作日作为新期限。", field="new_due_date")
+            raise ActionError(f"{day_words(new_due_date)}不是工作日，请选择工作日作为新期限。", field="new_due_date")
         case.due_at = workdays.end_of_working_day(new_due_date)
         days = workdays.working_days_between(timezone.localtime(case.stage_started_at).date(), new_due_date)
         case.due_days = max(days, 1)
@@ -277,7 +277,7 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
     event = write_event(
         case, kind, actor=actor, old_state=case.state, now=moment, department=case.lead_department,
         note=note,
-        public_note=f"办理期限延长至{new_due_date:%Y年%m月%d日}。" if approve else "",
+        public_note=f"办理期限延长至{new_due_date.year}年{new_due_date.month}月{new_due_date.day}日。" if approve else "",
         is_public=approve,
         data={
             "requested_days": requested,
@@ -288,7 +288,7 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
     notify_users(
         _handlers(case.lead_department), case=case, event=event,
         subject=f"延期申请{'已同意' if approve else '未同意'}：{case.number}",
-        body=(f"新期限：{new_due_date:%Y-%m-%d}。" if approve else "请按原期限办结。") + (note or ""), now=moment,
+        body=(f"新期限：{day_words(new_due_date)}。" if approve else "请按原期限办结。") + (note or ""), now=moment,
     )
     return event
 

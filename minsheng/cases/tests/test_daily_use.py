@@ -101,3 +101,17 @@ def test_the_admin_history_reads_as_time_kind_and_person_in_chinese(client, peop
     assert "2026-11-30 09:12 签收 · 黄鑫" in page and "2026-11-30 09:12 登记 · 陈静" in page
     assert "CaseEvent object" not in page
     assert "待签收" in page and "办理中" in page and ">dispatched<" not in page and ">signed<" not in page
+
+
+def test_an_approved_extension_is_written_with_a_plain_date(people):
+    from datetime import date
+
+    from minsheng.cases.models import State
+    from minsheng.core.testing import case_in_state
+
+    case = case_in_state(people, State.HANDLING)
+    actions.do_request_extension(case, days=5, reason="需要现场勘查", actor=people.huang)
+    event = actions.do_decide_extension(case, approve=True, new_due_date=date(2026, 12, 9), actor=people.liu)
+    assert event.public_note == "办理期限延长至2026年12月9日。"
+    told = Notification.objects.get(event=event, recipient_user=people.huang)
+    assert "新期限：12月9日。" in told.body
