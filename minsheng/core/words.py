@@ -47,8 +47,9 @@ def search_words(query: str) -> tuple[str, ...]:
 
     Each run of text is cut into words; a long word that jieba's search mode covers with
     shorter dictionary words ("公交线路" → "公交", "线路") is replaced by them, so a text that
-    has the parts apart still matches. A query with no meaningful word ("的") gives its text
-    back as one word, so a search for it matches what contains it rather than everything.
+    has the parts apart still matches. A query with no meaningful word ("的", "🏠", "，。")
+    gives its text back as one word, so a search for it matches what contains it rather than
+    everything.
     """
     words: list[str] = []
     chunks = _CHUNK.findall(query or "")
@@ -59,7 +60,7 @@ def search_words(query: str) -> tuple[str, ...]:
                 continue
             words.append(piece)
     if not words:
-        text = "".join(chunks)
+        text = (query or "").strip()
         return (text,) if text else ()
     return tuple(words[:MAX_WORDS])
 

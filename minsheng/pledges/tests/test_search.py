@@ -47,6 +47,7 @@ def test_the_query_is_split_into_words_each_of_which_must_appear(client, items):
     assert found(client, q="公交线路") == ["新开优化城市公交线路15条"]
     assert found(client, q="老旧小区驿站") == []
     assert found(client, q="的") == []  # a stop word alone matches what contains it, not everything
+    assert found(client, q="🏠") == []
 
 
 def test_words_drop_punctuation_and_one_character_stop_words():
@@ -54,7 +55,8 @@ def test_words_drop_punctuation_and_one_character_stop_words():
     assert search_words("城市公交线路") == ("城市", "公交", "线路")
     assert search_words("  加装电梯，的 和 305部！") == ("加装", "电梯", "305", "部")
     assert search_words("Wi-Fi") == ("wi", "fi")
-    assert search_words("，。") == ()
+    assert search_words("，。") == ("，。",)
+    assert search_words("  ") == ()
 
 
 def test_the_dictionary_is_not_loaded_when_a_process_starts():
