@@ -2,8 +2,8 @@
 "老旧小区电梯" finds "老旧小区既有住宅加装电梯" (every word is there, not the whole string).
 
 jieba segments the text. Its dictionary takes about a second to load, so it is loaded once per
-process, on the first search (or by `warm_up()` where a process wants it loaded before its first
-request), never per request. The words are plain strings: callers match each one with
+process, on the first search, never per request (and never by processes that do not search:
+commands, workers, most tests). The words are plain strings: callers match each one with
 `icontains`, which works the same on SQLite and PostgreSQL.
 """
 
@@ -34,11 +34,6 @@ def _jieba():
                 jieba.initialize()
                 _ready = True
     return jieba
-
-
-def warm_up() -> None:
-    """Load the dictionary now (a web process may call it at start-up)."""
-    _jieba()
 
 
 @lru_cache(maxsize=2048)
