@@ -291,7 +291,7 @@ class Org:
 def ensure_users(org: Org) -> dict:
     """One handler per department that receives cases, a supervisor (in the supervision
     office) and a window clerk per region, and a 12345 hotline operator. Idempotent."""
-    from minsheng.core.testing import make_user
+    from minsheng.testing import make_user
     from minsheng.org.models import Department, Role, User
 
     from django.test import override_settings

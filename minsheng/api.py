@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from minsheng.apitools import ChineseJSONRenderer
+from minsheng.core.apitools import ChineseJSONRenderer
 from minsheng.core.errors import ActionError, Conflict, NotAllowed, NotFound
 from minsheng.org.access import user_for_token
 

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from minsheng.core.testing import make_personas
+from minsheng.testing import make_personas
 from minsheng.core.tests.browser import BROWSER_ARGS, CHROMIUM
 
 

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "minsheng.pledges",
     "minsheng.cases",
     "minsheng.open311",
+    # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
+    "minsheng.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -216,7 +218,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# minsheng/static is the project app's own static folder (found with the apps' folders).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from minsheng.api import api
-from minsheng.core.views import staff_home
+from minsheng.views import staff_home
 from minsheng.org import views as org_views
 from minsheng.pledges.views import board
 

@@ -8,7 +8,6 @@ from ninja import Query, Router
 from minsheng.cases import actions, queries, rules, scorecards
 from minsheng.cases.models import Case, State
 from minsheng.cases.schemas import (
-    ERRORS,
     AcceptIn,
     CallbackIn,
     CaseDetail,
@@ -27,7 +26,7 @@ from minsheng.cases.schemas import (
     SuperviseIn,
     WithdrawIn,
 )
-from minsheng.apitools import IDEMPOTENCY_DOC, idempotent
+from minsheng.core.apitools import ERRORS, IDEMPOTENCY_DOC, idempotent
 from minsheng.core import clock
 from minsheng.core.net import client_ip
 from minsheng.core.errors import ActionError

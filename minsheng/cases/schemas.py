@@ -3,15 +3,6 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 
-class Error(Schema):
-    detail: str = Field(description="中文说明")
-    field: str | None = Field(None, description="出错的字段")
-
-
-# 413 and 414 come from the input guard (core/middleware.py): a body or a query string too long.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 414: Error}
-
-
 class CaseSummary(Schema):
     id: int
     number: str = Field(description="编号，如 湖口-2026-000123")

@@ -1,6 +1,6 @@
 from ninja import Router, Schema, Status
 
-from minsheng.cases.schemas import Error
+from minsheng.core.apitools import Error
 from minsheng.core import clock
 from minsheng.pledges import queries
 

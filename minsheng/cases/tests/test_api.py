@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from minsheng.cases.models import EventKind, State
-from minsheng.core.testing import case_in_state, register
+from minsheng.testing import case_in_state, register
 from minsheng.org.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_malformed_input_is_a_400_naming_the_parameter(client, people):
 
 def test_the_public_board_needs_no_login(client, people):
     assert client.get("/api/v1/board").status_code == 404  # no lists yet
-    from minsheng.core.testing import make_item, make_pledge_list
+    from minsheng.testing import make_item, make_pledge_list
 
     make_item(make_pledge_list(people.city), people.city_housing)
     body = client.get("/api/v1/board").json()

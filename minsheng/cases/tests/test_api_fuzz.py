@@ -16,7 +16,7 @@ from schemathesis.checks import (
 )
 
 from minsheng.cases.models import State
-from minsheng.core.testing import case_in_state
+from minsheng.testing import case_in_state
 from minsheng.org.actions import do_create_access_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -12,7 +12,7 @@ from minsheng.cases.actions import do_register_case
 from minsheng.cases.catalogue import kind
 from minsheng.cases.models import Case, CaseEvent, State
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import case_in_state, intake_for, make_category
+from minsheng.testing import case_in_state, intake_for, make_category
 from minsheng.org.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from minsheng.cases import actions
 from minsheng.cases.models import CaseEvent, EventKind, Notification, NotificationStatus, State
 from minsheng.core.errors import Conflict
-from minsheng.core.testing import case_in_state
+from minsheng.testing import case_in_state
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -108,7 +108,7 @@ def test_two_workers_never_escalate_or_send_the_same_thing_twice(people):
 
 
 def test_intakes_at_the_same_moment_in_one_county_get_distinct_numbers_without_waiting(people):
-    from minsheng.core.testing import register
+    from minsheng.testing import register
 
     with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI), tick=True):
         register(people)  # the county's first case of the year creates its number sequence

@@ -8,7 +8,7 @@ import time_machine
 
 from minsheng.cases import actions
 from minsheng.cases.models import Notification
-from minsheng.core.testing import make_category, register
+from minsheng.testing import make_category, register
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -77,7 +77,7 @@ def test_the_demo_command_explains_bind_and_the_readme_how_to_change_the_port():
 def test_flash_messages_read_as_natural_chinese(client, people):
     from minsheng.cases.models import State
     from minsheng.cases.views.workbench import ACTION_FORMS, DONE_MESSAGES
-    from minsheng.core.testing import case_in_state
+    from minsheng.testing import case_in_state
 
     assert set(DONE_MESSAGES) == set(ACTION_FORMS)
     case = case_in_state(people, State.HANDLING)
@@ -90,7 +90,7 @@ def test_the_admin_history_reads_as_time_kind_and_person_in_chinese(client, peop
     from django.urls import reverse
 
     from minsheng.cases.models import State
-    from minsheng.core.testing import case_in_state, log_in_verified
+    from minsheng.testing import case_in_state, log_in_verified
 
     with time_machine.travel(datetime(2026, 11, 30, 9, 12, tzinfo=SHANGHAI), tick=False):
         case = case_in_state(people, State.HANDLING)
@@ -107,7 +107,7 @@ def test_an_approved_extension_is_written_with_a_plain_date(people):
     from datetime import date
 
     from minsheng.cases.models import State
-    from minsheng.core.testing import case_in_state
+    from minsheng.testing import case_in_state
 
     case = case_in_state(people, State.HANDLING)
     actions.do_request_extension(case, days=5, reason="需要现场勘查", actor=people.huang)

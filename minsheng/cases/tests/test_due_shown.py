@@ -12,7 +12,7 @@ from minsheng.cases import actions
 from minsheng.cases.models import Case, State, SupervisionNotice
 from minsheng.cases.views.common import qr_svg
 from minsheng.cases.workflow import last_day
-from minsheng.core.testing import case_in_state, make_category, register
+from minsheng.testing import case_in_state, make_category, register
 
 pytestmark = pytest.mark.django_db
 # A Tuesday late in November: the acceptance is due on a December day with one digit.

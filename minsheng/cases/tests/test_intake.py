@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from minsheng.cases.actions import do_register_case, query_code_matches
 from minsheng.cases.models import Case, CaseEvent, CategoryQuestion, EventKind, Notification, QuestionType, State
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.core.testing import intake_for, make_category, png_bytes, register
+from minsheng.testing import intake_for, make_category, png_bytes, register
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,7 @@ import time_machine
 
 from minsheng.cases.catalogue import kind
 from minsheng.cases.models import Case, EventKind, PersonalDataView, State
-from minsheng.core.testing import case_in_state, make_category, register
+from minsheng.testing import case_in_state, make_category, register
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

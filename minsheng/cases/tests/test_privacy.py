@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from minsheng.cases import actions
 from minsheng.cases.models import Case, CaseEvent, EventKind, Notification, NotificationStatus, PersonalDataView, State
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import case_in_state, intake_for, log_in_verified, png_bytes, register
+from minsheng.testing import case_in_state, intake_for, log_in_verified, png_bytes, register
 from minsheng.org.actions import do_create_access_token
 from minsheng.org.models import Role, StaffRole
 
@@ -171,7 +171,7 @@ def test_the_query_code_is_kept_only_until_its_sms_is_sent_and_never_logged(clie
 
 def test_a_slip_not_printed_within_ten_minutes_keeps_no_code(client, people, _now):
     from minsheng.cases.catalogue import kind
-    from minsheng.core.testing import make_category
+    from minsheng.testing import make_category
 
     category = make_category(routes=[(people.hukou, people.hukou_housing)])
     client.force_login(people.chen)

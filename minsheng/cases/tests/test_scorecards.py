@@ -18,7 +18,7 @@ from minsheng.cases import actions, scorecards
 from minsheng.cases.models import Rating, Result, State
 from minsheng.cases.scorecards import Period, Score, build_scorecards, parse_period, rank_scores
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import case_in_state, register
+from minsheng.testing import case_in_state, register
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

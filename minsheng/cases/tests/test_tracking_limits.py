@@ -4,7 +4,7 @@ resident with the right code is never kept out by other people's failures."""
 
 import pytest
 
-from minsheng.core.testing import register
+from minsheng.testing import register
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from minsheng.cases import actions
 from minsheng.cases.models import CaseEvent, EventKind, Rating, Result, State, SupervisionLevel
 from minsheng.cases.workflow import STATE_TRANSITIONS, TRANSITIONS
 from minsheng.core.errors import ActionError, Conflict, NotAllowed
-from minsheng.core.testing import case_in_state, register
+from minsheng.testing import case_in_state, register
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -114,7 +114,7 @@ def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(people
     ],
 )
 def test_each_role_is_refused_what_is_not_theirs(people, state, step, who):
-    from minsheng.core.testing import make_department, make_user
+    from minsheng.testing import make_department, make_user
     from minsheng.org.models import Role
 
     people.sun_elsewhere = make_user("xunyang-sup", make_department("浔阳区营商办", people.xunyang), Role.SUPERVISOR)

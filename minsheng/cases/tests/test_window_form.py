@@ -11,7 +11,7 @@ import time_machine
 from minsheng.cases.actions.intake import auto_title
 from minsheng.cases.catalogue import kind
 from minsheng.cases.models import Case, CategoryQuestion, QuestionType
-from minsheng.core.testing import make_category, make_department, register
+from minsheng.testing import make_category, make_department, register
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

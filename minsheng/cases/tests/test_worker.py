@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from minsheng.cases import actions
 from minsheng.cases.models import Case, EventKind, Notification, NotificationStatus, State, SupervisionLevel
-from minsheng.core.testing import case_in_state, make_user
+from minsheng.testing import case_in_state, make_user
 from minsheng.org.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from minsheng.cases.models import CategoryQuestion, QuestionType
-from minsheng.core.testing import make_category
+from minsheng.testing import make_category
 from minsheng.open311.tests.helpers import NOW
 from minsheng.org.actions import do_create_api_client
 

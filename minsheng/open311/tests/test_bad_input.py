@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from minsheng.cases.models import Case, CaseEvent
-from minsheng.core.testing import register
+from minsheng.testing import register
 from minsheng.open311.tests.helpers import get, post, xml
 
 pytestmark = pytest.mark.django_db

@@ -212,7 +212,7 @@ def test_a_cached_list_changes_as_soon_as_a_case_does(client, people, catalogue,
 
 
 def test_a_new_request_names_its_routed_department_or_the_receiving_centre(client, people, catalogue, key):
-    from minsheng.core.testing import make_category
+    from minsheng.testing import make_category
 
     make_category("noise", "噪声扰民", parent_code="environment")  # no department routed anywhere
     routed = post(client, key).json()[0]["service_request_id"]

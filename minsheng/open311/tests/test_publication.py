@@ -15,7 +15,7 @@ from minsheng.cases.catalogue import kind
 from minsheng.cases.models import Case, Category, EventKind, Result
 from minsheng.core.errors import NotAllowed
 from minsheng.core.identity import resident_id_check_char, uscc_check_char
-from minsheng.core.testing import case_in_state, intake_for
+from minsheng.testing import case_in_state, intake_for
 from minsheng.open311.tests.helpers import get, post, validate
 
 pytestmark = pytest.mark.django_db

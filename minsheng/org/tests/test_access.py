@@ -37,7 +37,7 @@ def test_a_revoked_client_files_nothing_even_where_a_process_still_remembers_it(
     from minsheng.cases.actions import do_register_case
     from minsheng.cases.models import Case
     from minsheng.core.errors import NotAllowed
-    from minsheng.core.testing import intake_for
+    from minsheng.testing import intake_for
     from minsheng.org import access
     from minsheng.org.actions import do_create_api_client, do_revoke_api_client
 

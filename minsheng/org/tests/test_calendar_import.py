@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from minsheng.core.testing import log_in_verified
+from minsheng.testing import log_in_verified
 from minsheng.org import workdays
 from minsheng.org.models import CalendarDay, CalendarYear, OrgEvent
 

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minsheng.core.errors import NotAllowed
-from minsheng.core.testing import PASSWORD
+from minsheng.testing import PASSWORD
 from minsheng.org.actions import do_reset_two_factor, do_unlock_login
 from minsheng.org.models import OrgEvent
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import make_item, make_pledge_list
+from minsheng.testing import make_item, make_pledge_list
 from minsheng.pledges import actions
 
 pytestmark = pytest.mark.django_db

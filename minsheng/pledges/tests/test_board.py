@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from minsheng.core.testing import make_focus_area, make_item, make_pledge_list
+from minsheng.testing import make_focus_area, make_item, make_pledge_list
 from minsheng.pledges import actions
 from minsheng.pledges.queries import compute_board
 

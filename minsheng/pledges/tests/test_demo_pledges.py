@@ -1,5 +1,5 @@
 """What the demo's practical-matter lists guarantee (JOURNEYS.md 1 and 2): loaded once for the
-module, the regions and the lists only (the whole demo is walked in core/tests/test_demo.py)."""
+module, the regions and the lists only (the whole demo is walked in minsheng/tests/test_demo.py)."""
 
 import struct
 from datetime import datetime

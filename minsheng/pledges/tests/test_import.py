@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from minsheng.core.testing import make_focus_area
+from minsheng.testing import make_focus_area
 from minsheng.pledges.models import EventKind, PledgeEvent, PledgeItem, PledgeList
 from minsheng.pledges.xlsx import COLUMNS
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import log_in_verified, make_focus_area, make_item, make_pledge_list
+from minsheng.testing import log_in_verified, make_focus_area, make_item, make_pledge_list
 from minsheng.pledges import actions
 from minsheng.pledges.models import EventKind
 from minsheng.pledges.tests.test_import import HEADER, post_import, row, workbook

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from minsheng.core.errors import ActionError
-from minsheng.core.testing import make_item, make_pledge_list
+from minsheng.testing import make_item, make_pledge_list
 from minsheng.pledges import actions
 from minsheng.pledges.models import EventKind
 

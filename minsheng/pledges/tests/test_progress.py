@@ -7,7 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.core.testing import make_item, make_pledge_list, png_bytes
+from minsheng.testing import make_item, make_pledge_list, png_bytes
 from minsheng.pledges import actions
 from minsheng.pledges.models import EventKind, Evidence, PledgeEvent, Status
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from minsheng.core.testing import make_focus_area, make_item, make_pledge_list
+from minsheng.testing import make_focus_area, make_item, make_pledge_list
 from minsheng.core.words import search_words
 from minsheng.pledges import actions
 from minsheng.pledges.queries import compute_board

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from minsheng.core.testing import make_item, make_pledge_list
+from minsheng.testing import make_item, make_pledge_list
 from minsheng.pledges import actions
 from minsheng.pledges.models import PledgeItem, Status, derive_status
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from minsheng.core.testing import make_item, make_pledge_list
+from minsheng.testing import make_item, make_pledge_list
 from minsheng.pledges import actions, queries
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,7 @@ def staff_home(request):
     counts = {status: sum(1 for item in items if item.status == status) for status in Status.values}
     return render(
         request,
-        "core/staff_home.html",
+        "staff_home.html",
         {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs,
          "notifications": recent_notifications(user),
          # A leader's home page opens on the scorecards' monthly trends (None for others).

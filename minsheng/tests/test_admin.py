@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from minsheng.core.testing import log_in_verified, make_item, make_pledge_list
+from minsheng.testing import log_in_verified, make_item, make_pledge_list
 from minsheng.org.models import CalendarDay, OrgEvent
 from minsheng.pledges.models import EventKind
 

@@ -4,6 +4,7 @@ object itself (minsheng/api.py imports the routers, and the routers import these
 import functools
 
 from django.http import HttpResponse
+from ninja import Field, Schema
 from ninja.renderers import JSONRenderer
 
 from minsheng.core import idempotency
@@ -57,3 +58,12 @@ def idempotent(schema):
         return wrapped
 
     return decorate
+
+
+class Error(Schema):
+    detail: str = Field(description="中文说明")
+    field: str | None = Field(None, description="出错的字段")
+
+
+# 413 and 414 come from the input guard (core/middleware.py): a body or a query string too long.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 414: Error}

@@ -8,7 +8,7 @@ import time_machine
 from playwright.sync_api import expect
 from django.core.management import call_command
 
-from minsheng.core.testing import png_bytes
+from minsheng.testing import png_bytes
 from minsheng.core.tests.browser import log_in as browser_log_in
 from minsheng.org.demo import DEMO_PASSWORD
 
