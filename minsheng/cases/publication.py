@@ -26,6 +26,13 @@ def public_text(text: str, requester_name: str) -> str:
     return mask_personal_text(text or "", names=(requester_name,))
 
 
+def public_title(row) -> str:
+    """The title as the tracking page and the slip print it: typed or cut from the description,
+    it can carry a phone number or a name, masked like the rest."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return public_text(get("title"), get("requester_name"))
+
+
 def public_description(row) -> str:
     """`row`: a Case or a dict of PUBLIC_TEXT_FIELDS."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)

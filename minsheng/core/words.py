@@ -36,6 +36,11 @@ def _jieba():
     return jieba
 
 
+def segment(text: str) -> list[str]:
+    """The text cut into words in order (jieba's accurate mode), for cutting at a word boundary."""
+    return list(_jieba().cut(text))
+
+
 @lru_cache(maxsize=2048)
 def search_words(query: str) -> tuple[str, ...]:
     """The meaningful words of a query, in order, without repeats; at most MAX_WORDS.

@@ -261,16 +261,19 @@ PAUSES = "，,、：:（(）) "
 def auto_title(description: str, limit: int = TITLE_LENGTH) -> str:
     """A title from the text when none was given: its first sentence; if that is long, up to
     the last pause (，、：) that fits; failing that, whole words (jieba), never half a phrase."""
-    first = SENTENCE_END.split(description.strip(), maxsplit=1)[0].strip()
+    text = description.strip().lstrip(PAUSES + "。！？!?；;\n\t")
+    first = SENTENCE_END.split(text, maxsplit=1)[0].strip().rstrip(PAUSES)
+    if not first:  # nothing but punctuation: the text as it is, never an empty title
+        return description.strip()[:limit] or "（无标题）"
     if len(first) <= limit:
-        return first or description.strip()[:limit]
+        return first
     cut = max(first.rfind(mark, 0, limit + 1) for mark in PAUSES)
     if cut >= limit // 4:
         return first[:cut].rstrip(PAUSES)
-    from minsheng.core.words import _jieba
+    from minsheng.core.words import segment
 
     title = ""
-    for word in _jieba().cut(first):
+    for word in segment(first):
         if len(title) + len(word) > limit - 1:
             break
         title += word

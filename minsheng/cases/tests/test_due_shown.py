@@ -117,3 +117,16 @@ def test_due_today_and_two_days_left_look_different_from_five(client, people):
         inbox = client.get("/cases/staff/inbox/?tab=to_sign").content.decode()
     assert 'class="deadline d-today"' in inbox and "今天到期" in inbox
     assert '<table class="data case-list">' in inbox and '<td class="title">' in inbox  # cards on a phone (site.css)
+
+
+def test_a_title_cut_from_the_description_is_masked_on_the_tracking_page_and_the_slip(client, people):
+    # No title typed: the first clause becomes it, and here that clause is a name and a phone.
+    case, code = register(
+        people, title="", requester_name="张三", description="我叫张三，电话13912345678，小区东门路灯不亮。"
+    )
+    assert "13912345678" in case.title
+    page = client.post("/cases/track/", {"number": case.number, "code": code}).content.decode()
+    assert "13912345678" not in page and "139****5678" in page and "张三" not in page
+    client.force_login(people.chen)
+    slip = client.get(f"/cases/staff/new/{case.pk}/slip/").content.decode()
+    assert "13912345678" not in slip and "139****5678" in slip

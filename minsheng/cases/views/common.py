@@ -112,7 +112,13 @@ def qr_svg(url: str, title: str) -> str:
 
 def summary_of(case) -> str:
     """The matter in brief for the resident (personal data masked), unless the title already says it all."""
-    from minsheng.cases.publication import public_description
+    from minsheng.cases.publication import public_description, public_title
 
     summary = public_description(case)
-    return "" if summary.strip().rstrip("。.！!") == case.title.strip() else summary
+    return "" if summary.strip().rstrip("。.！!") == public_title(case).strip() else summary
+
+
+def title_of(case) -> str:
+    from minsheng.cases.publication import public_title
+
+    return public_title(case)

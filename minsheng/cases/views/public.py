@@ -12,7 +12,7 @@ from minsheng.cases.actions import query_code_matches
 from minsheng.cases.models import Case, Channel, State
 from minsheng.cases.views.common import departments_near
 from minsheng.core.net import address_group, client_ip
-from minsheng.cases.views.common import intake_from_form, qr_svg, summary_of, track_link
+from minsheng.cases.views.common import intake_from_form, qr_svg, summary_of, title_of, track_link
 from minsheng.cases.views.window import _questions_json, problem_count
 from minsheng.cases.workflow import working_time_left
 from minsheng.core import clock, ratelimit
@@ -161,6 +161,7 @@ def track(request):
             "time_left": working_time_left(case, now) if case else None,
             "colour": case.deadline_colour(now) if case else "",
             "summary": summary_of(case) if case else "",
+            "title": title_of(case) if case else "",
             "qr": qr_svg(track_link(request, case.number), "打开本件查询页的二维码") if case else "",
         },
         status=200,

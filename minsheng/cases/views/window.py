@@ -13,7 +13,9 @@ from minsheng.cases import forms as case_forms, rules
 from minsheng.cases.actions import do_register_case
 from minsheng.cases.catalogue import STUCK
 from minsheng.cases.models import Case, CaseKind, Channel
-from minsheng.cases.views.common import departments_near, intake_from_form, qr_svg, suggested_routes, summary_of, track_link
+from minsheng.cases.views.common import (
+    departments_near, intake_from_form, qr_svg, suggested_routes, summary_of, title_of, track_link,
+)
 from minsheng.core.errors import ActionError
 from minsheng.core.forms import apply_action_error
 from minsheng.org.access import jurisdiction
@@ -107,6 +109,7 @@ def slip(request, pk: int):
             "code": code,
             "track_url": track_link(request),
             "summary": summary_of(case),
+            "title": title_of(case),
             "qr": qr_svg(link, "扫码查询办理进度"),
         },
     )
