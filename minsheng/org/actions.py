@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 
+from minsheng.core import reference
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.org import workdays
 from minsheng.org.access import in_jurisdiction
@@ -26,19 +27,28 @@ def _check_administrator_of(actor: User | None, user: User) -> None:
 
 
 def _calendar_changed() -> None:
-    # Now, so this transaction's own later deadlines see the change; and again after commit,
-    # in case another thread of this process reloaded the old rows in between.
+    # Now, so this transaction's own later deadlines see the change; after commit, every
+    # process (the calendar copies are shared reference data: core/reference.py).
     workdays.clear_cache()
-    transaction.on_commit(workdays.clear_cache)
+    transaction.on_commit(reference.changed)
 
 
 @transaction.atomic
 def do_import_calendar_year(
-    year: int, days: dict[date, tuple[bool, str]], *, source: str = "", actor: User | None
+    year: int,
+    days: dict[date, tuple[bool, str]],
+    *,
+    source: str = "",
+    neighbouring: dict[date, tuple[bool, str]] | None = None,
+    actor: User | None,
 ) -> CalendarYear:
     """Replace one year's holidays and make-up working days with those of an official schedule.
 
-    `days` maps each date that differs from an ordinary week to (is_working_day, name)."""
+    `days` maps each date that differs from an ordinary week to (is_working_day, name).
+    `neighbouring`: days of the same notice in the year before or after (a 元旦 holiday from
+    30 December, a make-up Saturday on the 29th): kept as single-day rows of that year, which
+    does not thereby become an imported year."""
+    neighbouring = neighbouring or {}
     _check_administrator(actor)
     wrong_year = sorted(day for day in days if day.year != year)
     if wrong_year:
@@ -48,6 +58,11 @@ def do_import_calendar_year(
     for day, (is_working, _name) in days.items():
         if is_working and day.weekday() < 5:
             raise ActionError(f"{day:%Y-%m-%d}是周一至周五，本来就是工作日，不能标为调休上班。", field="file")
+    outside = sorted(day for day in neighbouring if abs(day.year - year) != 1)
+    if outside:
+        raise ActionError(f"{outside[0]:%Y-%m-%d}既不在{year}年，也不在相邻年度。", field="file")
+    for day, (is_working, name) in neighbouring.items():
+        CalendarDay.objects.update_or_create(date=day, defaults={"is_working_day": is_working, "name": name[:30]})
     replaced = CalendarDay.objects.filter(date__year=year).count()
     CalendarDay.objects.filter(date__year=year).delete()
     CalendarDay.objects.bulk_create(
@@ -64,6 +79,7 @@ def do_import_calendar_year(
             "holidays": sum(1 for is_working, _n in days.values() if not is_working),
             "workdays": sum(1 for is_working, _n in days.values() if is_working),
             "replaced_rows": replaced,
+            "neighbouring_days": sorted(day.isoformat() for day in neighbouring),
         },
     )
     _calendar_changed()

@@ -154,13 +154,15 @@ class CalendarYearAdmin(ReadOnlyAdmin):
                 schedule = parse_schedule(content, upload.name or "")
                 actions.do_import_calendar_year(
                     schedule.year, schedule.days, source=form.cleaned_data["source"] or schedule.source,
-                    actor=request.user,
+                    neighbouring=schedule.neighbouring, actor=request.user,
                 )
             except ActionError as error:
                 form.add_error("file", error.message)
             else:
                 holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
-                skipped = f"；文件中另有{len(schedule.other_years)}个其他年度的日期未导入" if schedule.other_years else ""
+                skipped = (
+                    f"；同一通知中相邻年度的{len(schedule.neighbouring)}天已作为单日安排导入" if schedule.neighbouring else ""
+                )
                 messages.success(
                     request,
                     f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天{skipped}。"

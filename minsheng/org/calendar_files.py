@@ -4,8 +4,9 @@ CSV: a header row `日期,类型,名称`, then one row a day, 类型 being 放�
 JSON: {"year": 2027, "source": "国办发明电〔2026〕X号", "days": [{"date": "2027-01-01", "type": "放假", "name": "元旦"}, ...]}
 holiday-cn JSON (github.com/NateScarlet/holiday-cn, which many Chinese systems already fetch):
 {"year": 2027, "papers": ["https://www.gov.cn/..."], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, ...]}
-A holiday-cn year file also lists the days of a holiday that spans the turn of the year (the
-2023 file has 2022-12-31): those belong to the other year's schedule and are left out here.
+A holiday-cn year file is one State Council notice: it also lists the days of a holiday that
+spans the turn of the year (2019.json has 2018-12-29 上班 and 2018-12-30/31 放假), which no
+other file repeats. Those come back as `neighbouring` and are kept as single days of that year.
 """
 
 import csv
@@ -26,7 +27,7 @@ class Schedule:
     year: int
     days: dict[date, tuple[bool, str]]
     source: str = ""
-    other_years: tuple[date, ...] = ()  # listed in the file but outside `year` (holiday-cn)
+    neighbouring: dict[date, tuple[bool, str]] | None = None  # the same notice's days in the year before or after
 
 
 def _day_type(text: str, where: str) -> bool:
@@ -54,6 +55,8 @@ def parse_schedule(content: str, filename: str) -> Schedule:
             document = json.loads(content)
         except json.JSONDecodeError as problem:
             raise ActionError(f"JSON格式错误：第{problem.lineno}行。", field="file") from None
+        except (RecursionError, ValueError):  # nested beyond reason, or a number too long to read
+            raise ActionError("JSON文件嵌套过深或含有无法读取的数值，不是节假日安排文件。", field="file") from None
         if not isinstance(document, dict) or not isinstance(document.get("days"), list):
             raise ActionError("JSON文件应包含“days”列表。", field="file")
         source = check_text(str(document.get("source", "")), field="file", label="「source」")[:200]
@@ -75,14 +78,17 @@ def parse_schedule(content: str, filename: str) -> Schedule:
             entries.append((f"days第{index}项", str(entry.get("date", "")), kind, str(entry.get("name", ""))))
     else:
         reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
-        header = next(reader, None)
-        if not header or [cell.strip() for cell in header[:2]] != ["日期", "类型"]:
-            raise ActionError("CSV文件第一行应为列名：日期,类型,名称。", field="file")
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            row = [*row, "", ""]
-            entries.append((f"第{line}行", row[0], row[1], row[2].strip()))
+        try:
+            header = next(reader, None)
+            if not header or [cell.strip() for cell in header[:2]] != ["日期", "类型"]:
+                raise ActionError("CSV文件第一行应为列名：日期,类型,名称。", field="file")
+            for line, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                row = [*row, "", ""]
+                entries.append((f"第{line}行", row[0], row[1], row[2].strip()))
+        except csv.Error:  # a field longer than the csv module reads, a stray quote
+            raise ActionError(f"CSV文件第{reader.line_num}行无法读取（单元格过长或引号不成对）。", field="file") from None
     if not entries:
         raise ActionError("文件中没有日期。", field="file")
     days: dict[date, tuple[bool, str]] = {}
@@ -92,14 +98,14 @@ def parse_schedule(content: str, filename: str) -> Schedule:
             raise ActionError(f"{where}「日期」{day:%Y-%m-%d}重复出现。", field="file")
         days[day] = (_day_type(type_text, where), check_text(name, field="file", label=f"{where}「名称」")[:30])
     years = {day.year for day in days}
-    other_years: tuple[date, ...] = ()
+    neighbouring: dict[date, tuple[bool, str]] = {}
     if year is None:
         if len(years) != 1:
             raise ActionError("文件中的日期跨越多个年度，请每个年度单独导入。", field="file")
         year = years.pop()
     elif filename.lower().endswith(".json"):
-        other_years = tuple(sorted(day for day in days if day.year != year))
+        neighbouring = {day: value for day, value in days.items() if day.year != year}
         days = {day: value for day, value in days.items() if day.year == year}
         if not days:
             raise ActionError(f"文件中没有{year}年的日期。", field="file")
-    return Schedule(year=int(year), days=days, source=source, other_years=other_years)
+    return Schedule(year=int(year), days=days, source=source, neighbouring=neighbouring)

@@ -79,9 +79,14 @@ def statutory_holidays(year: int) -> dict[date, str]:
     days[date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
     days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
     days[lunar(5, 5)] = "端午节"
-    days.setdefault(lunar(8, 15), "中秋节")
     for day in (1, 2, 3):
         days[date(year, 10, day)] = "国庆节"
+    mid_autumn = lunar(8, 15)
+    if mid_autumn in days:
+        # 中秋 on one of 国庆's days (2028-10-03): the schedules keep both days off (2020,
+        # 2023: four statutory days), so the day after 国庆 stands in for it.
+        mid_autumn = date(year, 10, 4)
+    days[mid_autumn] = "中秋节"
     in_lieu: dict[date, str] = {}
     for day, name in sorted(days.items()):
         if day.weekday() < 5:

@@ -188,7 +188,9 @@ def sweep_provisional_dues(*, limit: int = 200, now: datetime | None = None) -> 
     now = now or clock_now()
     bound = _first_provisional_moment(now)
     done = 0
-    cases = Case.objects.filter(due_provisional=True)
+    # A flagged stage always has its limit (open_stage and extensions set both); a row without
+    # one could never be corrected and must not hold the head of the queue.
+    cases = Case.objects.filter(due_provisional=True, due_days__isnull=False)
     notices = SupervisionNotice.objects.filter(response_due_provisional=True, responded_at__isnull=True)
     if bound is not None:
         cases, notices = cases.filter(due_at__lt=bound), notices.filter(response_due_at__lt=bound)

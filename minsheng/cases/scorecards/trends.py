@@ -25,6 +25,7 @@ from minsheng.cases.scorecards.definitions import BY_KEY, Score
 from minsheng.cases.scorecards.report import visible_departments, scope_words
 from minsheng.core import clock
 from minsheng.core.errors import ActionError
+from minsheng.core.text import parse_id
 from minsheng.org.access import is_staff_member
 from minsheng.org.models import Department, Role, User
 
@@ -125,8 +126,9 @@ def parse_department(user: User, text: str | None) -> Department | None:
     if not text:
         return None
     department = None
-    if text.isdigit() and len(text) < 10:
-        department = visible_departments(user).select_related("region").filter(pk=int(text)).first()
+    pk = parse_id(text)
+    if pk is not None:
+        department = visible_departments(user).select_related("region").filter(pk=pk).first()
     if department is None:
         raise ActionError("所选部门不存在或不在您的查看范围内，以下为全部部门的合计。", field="department")
     return department

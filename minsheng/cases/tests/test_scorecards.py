@@ -547,7 +547,7 @@ def test_the_trends_page_charts_a_department_the_user_may_see(people, november, 
     assert "<script>" not in page and "style=" not in page  # the Content-Security-Policy allows neither
 
 
-@pytest.mark.parametrize("value", ["abc", "99999", "-1", "1" * 30, "１"])
+@pytest.mark.parametrize("value", ["abc", "99999", "-1", "1" * 30, "１", "²", "٣"])
 def test_a_department_the_user_may_not_see_is_refused_with_a_message(people, november, client, value):
     client.force_login(people.huang)  # sees his own department only
     value = {"99999": str(people.xunyang_housing.pk)}.get(value, value)

@@ -78,7 +78,7 @@ HOLIDAY_CN_2027 = {
     "year": 2027,
     "papers": ["https://www.gov.cn/zhengce/content/2026-11/test.htm"],
     "days": [
-        {"name": "元旦", "date": "2026-12-31", "isOffDay": True},  # the turn of the year: the 2026 file's
+        {"name": "元旦", "date": "2026-12-31", "isOffDay": True},  # the same notice, the year before
         {"name": "元旦", "date": "2027-01-01", "isOffDay": True},
         {"name": "春节", "date": "2027-02-05", "isOffDay": True},
         {"name": "春节", "date": "2027-02-20", "isOffDay": False},
@@ -93,10 +93,12 @@ def test_it_imports_the_holiday_cn_format(tmp_path, capsys):
     path.write_text(json.dumps(HOLIDAY_CN_2027, ensure_ascii=False), encoding="utf-8")
     call_command("import_calendar", str(path))
     out = capsys.readouterr().out
-    assert "已导入2027年安排：放假2天，调休上班1天" in out and "2026-12-31" in out
+    assert "已导入2027年安排：放假2天，调休上班1天" in out and "相邻年度的日期已作为单日安排导入：2026-12-31" in out
     assert CalendarYear.objects.get(year=2027).source == "https://www.gov.cn/zhengce/content/2026-11/test.htm"
     assert workdays.is_working_day(date(2027, 2, 20)) and not workdays.is_working_day(date(2027, 2, 5))
-    assert not CalendarDay.objects.filter(date__year=2026).exists()
+    # The turn-of-the-year day is kept (no other file has it), without making 2026 an imported year.
+    assert not workdays.is_working_day(date(2026, 12, 31)) and workdays.is_working_day(date(2026, 12, 30))
+    assert not CalendarYear.objects.filter(year=2026).exists()
 
 
 def test_an_administrator_imports_a_year_in_the_admin_and_sees_where_each_year_comes_from(client, people):
@@ -112,12 +114,16 @@ def test_an_administrator_imports_a_year_in_the_admin_and_sees_where_each_year_c
     assert "2027年</td><td><strong>暂定" in listing and "导入节假日安排" in listing
     upload = SimpleUploadedFile("2027.json", json.dumps(HOLIDAY_CN_2027).encode(), content_type="application/json")
     response = client.post("/admin/org/calendaryear/import/", {"file": upload, "source": ""}, follow=True)
-    assert "已导入2027年安排：放假2天，调休上班1天；文件中另有1个其他年度的日期未导入" in response.content.decode()
+    assert "已导入2027年安排：放假2天，调休上班1天；同一通知中相邻年度的1天已作为单日安排导入" in response.content.decode()
     assert "2027年</td><td>已导入国务院安排" in response.content.decode()
     assert OrgEvent.objects.get(kind="calendar_imported").actor == people.admin
     bad = SimpleUploadedFile("2027.json", b'{"year": 2027, "days": [{"date": "2027-01-01", "isOffDay": "yes"}]}')
     page = client.post("/admin/org/calendaryear/import/", {"file": bad}).content.decode()
-    assert "days第1项「isOffDay」应为true或false" in page and CalendarDay.objects.count() == 3
+    assert "days第1项「isOffDay」应为true或false" in page and CalendarDay.objects.count() == 4
+    deep = SimpleUploadedFile("2027.json", b"[" * 50000)
+    assert "JSON文件嵌套过深" in client.post("/admin/org/calendaryear/import/", {"file": deep}).content.decode()
+    wide = SimpleUploadedFile("2027.csv", ("日期,类型,名称\n2027-01-01,放假," + "节" * 200000 + "\n").encode())
+    assert "CSV文件第2行无法读取" in client.post("/admin/org/calendaryear/import/", {"file": wide}).content.decode()
     nul = SimpleUploadedFile("2027.csv", "日期,类型,名称\n2027-01-01,放假,元\x00旦\n".encode())
     assert "控制字符" in client.post("/admin/org/calendaryear/import/", {"file": nul}).content.decode()
     client.force_login(people.huang)

@@ -94,6 +94,8 @@ def test_lunar_and_solar_term_holidays_fall_on_their_dates(year, spring, qingmin
     assert holidays[spring - timedelta(days=1)] == "春节"  # 除夕
     assert holidays[qingming] == "清明节" and holidays[duanwu] == "端午节"
     assert zhongqiu in holidays
+    # Four days for 国庆 and 中秋 even when they meet (2028: 中秋 is 10-03).
+    assert len([name for name in holidays.values() if name in ("国庆节", "中秋节")]) == 4
 
 
 @time_machine.travel(datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI))

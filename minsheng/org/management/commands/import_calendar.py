@@ -25,13 +25,14 @@ class Command(BaseCommand):
         try:
             schedule = parse_schedule(content, path.name)
             do_import_calendar_year(
-                schedule.year, schedule.days, source=options["source"] or schedule.source, actor=None
+                schedule.year, schedule.days, source=options["source"] or schedule.source,
+                neighbouring=schedule.neighbouring, actor=None,
             )
         except ActionError as error:
             raise CommandError(error.message) from None
         holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
         self.stdout.write(f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天。")
-        if schedule.other_years:
-            listed = "、".join(f"{day:%Y-%m-%d}" for day in schedule.other_years)
-            self.stdout.write(f"文件中其他年度的日期未导入（属于该年度的安排）：{listed}。")
+        if schedule.neighbouring:
+            listed = "、".join(f"{day:%Y-%m-%d}" for day in sorted(schedule.neighbouring))
+            self.stdout.write(f"同一通知中相邻年度的日期已作为单日安排导入：{listed}。")
         self.stdout.write("落在该年的暂定期限将由 worker 按正式日历自动调整。")
