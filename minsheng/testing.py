@@ -247,6 +247,12 @@ def case_in_state(people: Personas, state: str, **fields):
     return Case.objects.get(pk=case.pk)
 
 
+def bearer(user) -> dict:
+    """Test-client headers of an API call made with a fresh access token of `user`."""
+    _token, secret = org_actions.do_create_access_token(user, "测试", actor=None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
 def log_in_verified(client, user) -> None:
     """Log a test client in as `user` with the second factor done, as an administrator's
     session is after they type their code (the middleware holds them back otherwise)."""

@@ -53,12 +53,13 @@ def xml_safe(text: str) -> str:
 def check_date(value: date | None, *, field: str, label: str) -> date | None:
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ActionError(
-            f"{label}应在{_words(EARLIEST_DATE)}至{_words(LATEST_DATE)}之间。", field=field
+            f"{label}应在{date_words(EARLIEST_DATE)}至{date_words(LATEST_DATE)}之间。", field=field
         )
     return value
 
 
-def _words(day: date) -> str:
+def date_words(day: date) -> str:
+    """A date as messages and pages write it in full: 2026年12月9日, never 12月09日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 

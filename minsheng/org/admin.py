@@ -159,13 +159,12 @@ class CalendarYearAdmin(ReadOnlyAdmin):
             except ActionError as error:
                 form.add_error("file", error.message)
             else:
-                holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
                 skipped = (
                     f"；同一通知中相邻年度的{len(schedule.neighbouring)}天已作为单日安排导入" if schedule.neighbouring else ""
                 )
                 messages.success(
                     request,
-                    f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天{skipped}。"
+                    f"已导入{schedule.summary}{skipped}。"
                     "落在该年的暂定期限将由系统按正式日历自动调整。",
                 )
                 return redirect("admin:org_calendaryear_changelist")

@@ -29,6 +29,12 @@ class Schedule:
     source: str = ""
     neighbouring: dict[date, tuple[bool, str]] | None = None  # the same notice's days in the year before or after
 
+    @property
+    def summary(self) -> str:
+        """What an import of it reports: 2027年安排：放假N天，调休上班M天."""
+        holidays = sum(1 for is_working, _name in self.days.values() if not is_working)
+        return f"{self.year}年安排：放假{holidays}天，调休上班{len(self.days) - holidays}天"
+
 
 def _day_type(text: str, where: str) -> bool:
     text = (text or "").strip().lower()

@@ -107,6 +107,14 @@ def _library_knows(year: int) -> bool:
     return True
 
 
+def _source(year: int, *, imported: bool) -> str:
+    """Where a year's days come from, in the clock's order: "imported" (the table states the
+    whole year), "package" (chinese_calendar ships it), else "provisional"."""
+    if imported:
+        return "imported"
+    return "package" if _library_knows(year) else "provisional"
+
+
 def _load_year(year: int) -> _Year:
     from minsheng.org.models import CalendarDay, CalendarYear
 
@@ -116,13 +124,12 @@ def _load_year(year: int) -> _Year:
         day.toordinal(): is_working
         for day, is_working in CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day")
     }
-    provisional = False
-    if CalendarYear.objects.filter(year=year).exists():
+    source = _source(year, imported=CalendarYear.objects.filter(year=year).exists())
+    if source == "imported":
         default = lambda day: day.weekday() < 5  # noqa: E731
-    elif _library_knows(year):
+    elif source == "package":
         default = chinese_calendar.is_workday
     else:
-        provisional = True
         holidays = statutory_holidays(year)
         default = lambda day: day.weekday() < 5 and day not in holidays  # noqa: E731
     first = date(year, 1, 1).toordinal()
@@ -133,7 +140,7 @@ def _load_year(year: int) -> _Year:
         if overrides.get(ordinal, None) is True
         or (ordinal not in overrides and default(date.fromordinal(ordinal)))
     )
-    return _Year(working=working, working_set=frozenset(working), provisional=provisional)
+    return _Year(working=working, working_set=frozenset(working), provisional=source == "provisional")
 
 
 def _year(year: int) -> _Year:
@@ -173,12 +180,13 @@ def year_sources(today: date | None = None) -> list[tuple[int, str, str]]:
     package = f"chinese_calendar {version('chinesecalendar')} 内置的国务院安排"
     rows = []
     for year in range(today.year + 1, FIRST_KNOWN_YEAR - 1, -1):
-        if year in imported:
-            rows.append((year, "imported", f"已导入国务院安排{('：' + imported[year]) if imported[year] else ''}"))
-        elif _library_knows(year):
-            rows.append((year, "package", package))
-        else:
-            rows.append((year, "provisional", "暂定：周末加法定节假日（含补假），未含调休；公布后请导入"))
+        source = _source(year, imported=year in imported)
+        words = {
+            "imported": f"已导入国务院安排{('：' + imported[year]) if imported.get(year) else ''}",
+            "package": package,
+            "provisional": "暂定：周末加法定节假日（含补假），未含调休；公布后请导入",
+        }[source]
+        rows.append((year, source, words))
     return rows
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.core.text import check_date, check_text, control_character_message, forbidden_character
+from minsheng.core.text import check_date, check_text, control_character_message, date_words, forbidden_character
 from minsheng.core.uploads import check_upload
 from minsheng.org.models import Department, Region, User
 from minsheng.pledges.models import (
@@ -28,9 +28,6 @@ from minsheng.pledges.rules import can_edit_item, can_manage_list, can_post_prog
 MAX_EVIDENCE_FILES = 9
 
 
-def day_words(day: date) -> str:
-    """A date as the pages write it: 2026年12月9日, never 12月09日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -97,7 +94,7 @@ def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, st
         problems.append(("co_departments", "配合单位不能与牵头单位相同。"))
     for due, _title in draft.milestones:
         if not draft.start_date <= due <= draft.deadline:
-            problems.append(("milestones", f"节点日期{day_words(due)}应在开始日期与完成时限之间。"))
+            problems.append(("milestones", f"节点日期{date_words(due)}应在开始日期与完成时限之间。"))
     return problems
 
 
@@ -295,7 +292,7 @@ def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: Us
     if actor is not None and not can_post_progress(actor, item):
         raise NotAllowed("只有牵头单位可以确认本事项的节点。")
     if milestone.completed_on is not None:
-        raise ActionError(f"节点“{milestone.title}”已于{day_words(milestone.completed_on)}完成。", field="milestone")
+        raise ActionError(f"节点“{milestone.title}”已于{date_words(milestone.completed_on)}完成。", field="milestone")
     if completed_on is None:
         raise ActionError("请填写完成日期。", field="completed_on")
     check_date(completed_on, field="completed_on", label="完成日期")
@@ -303,7 +300,7 @@ def do_complete_milestone(milestone: Milestone, *, completed_on: date, actor: Us
         raise ActionError("完成日期不能晚于今天。", field="completed_on")
     if completed_on < item.start_date:
         raise ActionError(
-            f"完成日期不能早于事项开始日期{day_words(item.start_date)}。", field="completed_on"
+            f"完成日期不能早于事项开始日期{date_words(item.start_date)}。", field="completed_on"
         )
     milestone.completed_on = completed_on
     milestone.save(update_fields=["completed_on"])
@@ -352,7 +349,7 @@ def do_plan_milestones(item: PledgeItem, planned: list[tuple[date, str]], *, act
         raise NotAllowed("只有本地区的管理员或督办员可以调整节点。")
     for due, _title in planned:
         if not item.start_date <= due <= item.deadline:
-            raise ActionError(f"节点日期{day_words(due)}应在开始日期与完成时限之间。", field="milestones")
+            raise ActionError(f"节点日期{date_words(due)}应在开始日期与完成时限之间。", field="milestones")
     open_milestones = item.milestones.filter(completed_on__isnull=True)
     before = [(m.due_date, m.title) for m in open_milestones.order_by("due_date", "id")]
     after = sorted((due, title.strip()[:100]) for due, title in planned if title.strip())

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.files import file_response
 from minsheng.core.forms import apply_action_error
-from minsheng.core.text import parse_id
+from minsheng.core.text import date_words, parse_id
 from minsheng.core.uploads import XLSX_KIND, check_upload
 from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region
@@ -176,7 +176,7 @@ def _complete_milestone(request, item: PledgeItem) -> MilestoneForm | None:
             return form
         messages.error(request, error.message)
         return None
-    messages.success(request, f"已确认节点“{milestone.title}”于{actions.day_words(completed_on)}完成。")
+    messages.success(request, f"已确认节点“{milestone.title}”于{date_words(completed_on)}完成。")
     return None
 
 

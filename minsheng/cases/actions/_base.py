@@ -1,14 +1,14 @@
 """Helpers every case action shares: lock the row, check the transition and permission,
 open a timed stage, plan the worker's next look, write the one event, queue notifications."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
 
 from minsheng.cases import rules
 from minsheng.cases.models import Case, CaseEvent, Notification, State, SupervisionLevel
-from minsheng.cases.workflow import TRANSITIONS, rung_time, stage_days, warn_time
+from minsheng.cases.workflow import TRANSITIONS, last_day, rung_time, stage_days, warn_time
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, Conflict, NotAllowed
 from minsheng.core.text import check_text
@@ -76,9 +76,7 @@ def is_provisional_due(started: datetime, due: datetime) -> bool:
     whose official holiday schedule is not yet imported): shown as 暂定, corrected later."""
     from django.utils import timezone
 
-    return workdays.is_provisional_span(
-        timezone.localtime(started).date(), timezone.localtime(due).date() - timedelta(days=1)
-    )
+    return workdays.is_provisional_span(timezone.localtime(started).date(), last_day(due))
 
 
 def plan_next_check(case: Case) -> None:
@@ -242,6 +240,13 @@ def region_chain(region: Region) -> list[Region]:
         chain.append(region)
         region = region.parent if region.level != RegionLevel.CITY else None
     return chain
+
+
+def department_staff(department: Department):
+    """A department's handlers and its head: who is told of what happens to its cases."""
+    return staff_with_role(Role.HANDLER, department=department) | staff_with_role(
+        Role.DEPARTMENT_HEAD, department=department
+    )
 
 
 def staff_with_role(role: str, *, department: Department | None = None, region: Region | None = None):

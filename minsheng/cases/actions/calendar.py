@@ -21,28 +21,19 @@ from minsheng.cases.actions._base import (
     notify_users,
     now as clock_now,
     plan_next_check,
+    department_staff,
     save_case,
-    staff_with_role,
     supervisors_for,
     write_event,
 )
 from minsheng.cases.models import Case, CaseEvent, EventKind, Notification, State, SupervisionNotice
-from minsheng.cases.workflow import due_words, warn_time
+from minsheng.cases.workflow import due_words, last_day, warn_time
 from minsheng.core.errors import NotAllowed
+from minsheng.core.text import date_words
 from minsheng.org import workdays
 from minsheng.org.models import Role, User
 
-WAITING_FOR_ANSWER = (State.REGISTERED, State.ACCEPTED, State.DISPATCHED, State.RETURNED, State.HANDLING)
 REMINDER_EVERY = timedelta(days=7)
-
-
-def last_day(due: datetime) -> date:
-    """The working day a due time closes (a stage is due at 24:00 of it)."""
-    return timezone.localtime(due).date() - timedelta(days=1)
-
-
-def date_words(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def provisional_years(first: date, last: date) -> list[int]:
@@ -63,9 +54,7 @@ def _stage_recipients(case: Case):
     """Who plans on this stage's date: the handlers of the department holding it, or the
     supervision office while nobody has signed for it."""
     if case.state in (State.DISPATCHED, State.HANDLING) and case.lead_department_id:
-        return staff_with_role(Role.HANDLER, department=case.lead_department) | staff_with_role(
-            Role.DEPARTMENT_HEAD, department=case.lead_department
-        )
+        return department_staff(case.lead_department)
     return supervisors_for(case.region)
 
 
@@ -107,14 +96,14 @@ def do_correct_provisional_due(case: Case, *, actor: User | None = None) -> Case
             public_note=f"本阶段期限由{date_words(old_last)}调整为{date_words(official_last)}：{why}。",
             is_public=True, data={**data, "outcome": "later"},
         )
-        if case.state in WAITING_FOR_ANSWER or case.state == State.CLOSED:
+        if case.is_open or case.state == State.CLOSED:
             notify_users(
                 _stage_recipients(case), case=case, event=event, subject=f"期限按正式日历调整：{case.number}",
                 body=f"{case.title}（{State(case.state).label}）的期限由{due_words(old_due)}调整为"
                 f"{due_words(case.due_at)}：{why}。",
                 now=moment,
             )
-        if case.state in WAITING_FOR_ANSWER:
+        if case.is_open:
             notify_requester(
                 case, event, subject="预计答复时间调整",
                 body=f"您的诉求{case.number}预计答复时间调整为{official_last.month}月{official_last.day}日前"
@@ -174,9 +163,7 @@ def do_correct_provisional_notice_due(notice: SupervisionNotice, *, actor: User 
     )
     if later:
         notify_users(
-            staff_with_role(Role.DEPARTMENT_HEAD, department=notice.department)
-            | staff_with_role(Role.HANDLER, department=notice.department),
-            case=case, event=event, subject=f"督办单回复期限调整：{notice.number}", body=note, now=moment,
+            department_staff(notice.department), case=case, event=event, subject=f"督办单回复期限调整：{notice.number}", body=note, now=moment,
         )
     return event
 

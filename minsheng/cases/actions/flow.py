@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from minsheng.cases.actions._base import (
     check,
+    department_staff,
     is_provisional_due,
     lock_case,
     notify_requester,
@@ -18,7 +19,6 @@ from minsheng.cases.actions._base import (
     plan_next_check,
     require_text,
     save_case,
-    staff_with_role,
     supervisors_for,
     write_event,
 )
@@ -35,15 +35,9 @@ from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date
 from minsheng.org import workdays
 from minsheng.org.access import in_jurisdiction
-from minsheng.org.models import Department, Role, User
+from minsheng.org.models import Department, User
 
 MAX_EXTENSION_DAYS = 30
-
-
-def _handlers(department: Department):
-    return staff_with_role(Role.HANDLER, department=department) | staff_with_role(
-        Role.DEPARTMENT_HEAD, department=department
-    )
 
 
 @transaction.atomic
@@ -115,7 +109,7 @@ def do_dispatch_case(
         },
     )
     notify_users(
-        _handlers(department), case=case, event=event, subject=f"新派单：{case.number}",
+        department_staff(department), case=case, event=event, subject=f"新派单：{case.number}",
         body=f"{case.title}（{case.kind}），请在{due_words(case.due_at)}前签收。", now=moment,
     )
     return event
@@ -161,7 +155,7 @@ def do_uphold_dispatch(case: Case, *, reason: str, actor: User | None):
         note=reason, public_note=f"继续由{case.lead_department}办理。", is_public=True,
     )
     notify_users(
-        _handlers(case.lead_department), case=case, event=event, subject=f"退单未获认可：{case.number}",
+        department_staff(case.lead_department), case=case, event=event, subject=f"退单未获认可：{case.number}",
         body=f"督办员认定本件仍由贵单位办理：{reason}", now=moment,
     )
     return event
@@ -286,7 +280,7 @@ def do_decide_extension(case: Case, *, approve: bool, new_due_date: date | None 
         },
     )
     notify_users(
-        _handlers(case.lead_department), case=case, event=event,
+        department_staff(case.lead_department), case=case, event=event,
         subject=f"延期申请{'已同意' if approve else '未同意'}：{case.number}",
         body=(f"新期限：{day_words(new_due_date)}。" if approve else "请按原期限办结。") + (note or ""), now=moment,
     )
@@ -354,7 +348,7 @@ def do_rate_case(case: Case, *, rating: str, comment: str = "", actor: User | No
             outcome=rating, data={"by_requester": by_requester, "supervision_level": raised},
         )
         notify_users(
-            _handlers(department), case=case, event=event, subject=f"重办：{case.number}",
+            department_staff(department), case=case, event=event, subject=f"重办：{case.number}",
             body=f"诉求人不满意：{comment}。本件已提级督办，请重新办理。", now=moment,
         )
         return event

@@ -8,6 +8,7 @@ from django.db import transaction
 from minsheng.cases.actions._base import (
     callback_invited,
     check,
+    department_staff,
     is_provisional_due,
     leaders_for,
     lock_case,
@@ -59,11 +60,8 @@ def do_issue_supervision_notice(case: Case, *, requirement: str, response_days: 
         case, EventKind.SUPERVISION_ISSUED, actor=actor, old_state=case.state, now=moment, department=department,
         note=requirement, data={"notice": notice.number, "response_due_at": notice.response_due_at.isoformat()},
     )
-    recipients = staff_with_role(Role.DEPARTMENT_HEAD, department=department) | staff_with_role(
-        Role.HANDLER, department=department
-    )
     notify_users(
-        recipients, case=case, event=event, subject=f"督办单 {notice.number}",
+        department_staff(department), case=case, event=event, subject=f"督办单 {notice.number}",
         body=f"{requirement}（请于{due_words(notice.response_due_at)}前回复）", now=moment,
     )
     return notice

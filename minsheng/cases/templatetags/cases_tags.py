@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from minsheng.cases.models import State, SupervisionLevel
 from minsheng.core.identity import mask_personal_text
 from minsheng.cases.workflow import day_words, due_words, last_day
+from minsheng.core.text import date_words
 
 register = template.Library()
 
@@ -66,7 +67,7 @@ def deadline(case, colour: str, time_left):
     last = last_day(case.due_at)
     return format_html(
         '<span class="deadline d-{}" title="期限：{}24:00">{}止 · {}</span>{}',
-        urgency(colour, days, overdue), f"{last.year}年{last.month}月{last.day}日", day_words(last), words,
+        urgency(colour, days, overdue), date_words(last), day_words(last), words,
         provisional(getattr(case, "due_provisional", False)),
     )
 

@@ -8,8 +8,7 @@ import pytest
 import time_machine
 
 from minsheng.cases.models import EventKind, State
-from minsheng.testing import case_in_state, register
-from minsheng.org.actions import do_create_access_token
+from minsheng.testing import bearer, case_in_state, register
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -19,11 +18,6 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def _now():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def bearer(user) -> dict:
-    _token, secret = do_create_access_token(user, "测试", actor=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 def post(client, url, auth, payload=None):

@@ -14,8 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from minsheng.cases import actions
 from minsheng.cases.models import Case, CaseEvent, EventKind, Notification, NotificationStatus, PersonalDataView, State
 from minsheng.core.errors import ActionError
-from minsheng.testing import case_in_state, intake_for, log_in_verified, png_bytes, register
-from minsheng.org.actions import do_create_access_token
+from minsheng.testing import bearer, case_in_state, intake_for, log_in_verified, png_bytes, register
 from minsheng.org.models import Role, StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +26,6 @@ PHONE = "18607928404"
 def _now():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def bearer(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {do_create_access_token(user, '测试', actor=None)[1]}"}
 
 
 @pytest.fixture

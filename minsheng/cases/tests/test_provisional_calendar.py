@@ -10,8 +10,7 @@ from django.core.management import call_command
 
 from minsheng.cases.actions import do_issue_supervision_notice, sweep_provisional_dues
 from minsheng.cases.models import EventKind, Notification, State
-from minsheng.cases.tests.test_api import bearer
-from minsheng.testing import case_in_state, register
+from minsheng.testing import bearer, case_in_state, register
 from minsheng.org import actions as org_actions
 
 pytestmark = pytest.mark.django_db

@@ -30,8 +30,7 @@ class Command(BaseCommand):
             )
         except ActionError as error:
             raise CommandError(error.message) from None
-        holidays = sum(1 for is_working, _ in schedule.days.values() if not is_working)
-        self.stdout.write(f"已导入{schedule.year}年安排：放假{holidays}天，调休上班{len(schedule.days) - holidays}天。")
+        self.stdout.write(f"已导入{schedule.summary}。")
         if schedule.neighbouring:
             listed = "、".join(f"{day:%Y-%m-%d}" for day in sorted(schedule.neighbouring))
             self.stdout.write(f"同一通知中相邻年度的日期已作为单日安排导入：{listed}。")
