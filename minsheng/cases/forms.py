@@ -1,11 +1,15 @@
+import re
+import unicodedata
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from minsheng.cases.actions import CONTACT_METHODS
 from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
 from minsheng.core.forms import BoundedDateField, MultipleFileField
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
+from minsheng.core.text import control_character_message, forbidden_character
 from minsheng.core.uploads import EVIDENCE_EXTENSIONS
 from minsheng.org.models import Department
 
@@ -181,10 +185,67 @@ class PublicIntakeForm(IntakeFields):
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label="编号", max_length=30, error_messages=required("编号"),
-                             widget=forms.TextInput(attrs={"placeholder": "如：湖口-2026-000123", "autocomplete": "off"}))
-    code = forms.CharField(label="查询码", max_length=12, error_messages=required("查询码"),
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    """A case number and query code as people type them: copied from a text message, read off a
+    slip and typed with a Chinese input method (full-width digits, －, —, spaces), or without
+    the place name. cleaned_data["number"] is the number in its written form (湖口-2026-000123,
+    or 2026-000123 without the place), with "place" and "year_serial" (2026-000123) beside it."""
+
+    # 湖口-2026-000123: the region's short name, the year, the serial (at least six digits, see
+    # intake._next_number). The place is letters only (no digit at its end), so 12026-000123
+    # is never read as 1 + 2026-000123, nor 20261000000 as 2 + 0261-000000.
+    NUMBER = re.compile(r"(?:(?P<place>\w{0,19}[^\W\d_])-?)?(?P<year>[0-9]{4})-?(?P<serial>[0-9]{6,10})")
+    # Dashes that Unicode does not class as dash punctuation (Pd: ‐ ‑ ‒ – — ― ﹣ － …) but
+    # people use as one. 一 (yi) is a letter and stays.
+    OTHER_DASHES = "\u2212\u2043\u2796"
+
+    number = forms.CharField(
+        label="编号", max_length=40, error_messages=required("编号") | {"max_length": "编号太长了，请按受理回执或短信上的编号填写。"},
+        help_text="受理回执或短信上的编号，如“湖口-2026-000123”；不带地区名称也可以。",
+        widget=forms.TextInput(attrs={"placeholder": "如：湖口-2026-000123", "autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label="查询码", max_length=40,
+        error_messages=required("查询码") | {"max_length": "查询码太长了，请按受理回执或短信上的查询码填写。"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    @classmethod
+    def normalise(cls, text: str) -> str:
+        """NFKC (full-width digits, letters and － become ASCII), every dash a "-", and no
+        whitespace (U+3000 included) or invisible formatting character (zero-width space, BOM)."""
+        kept = []
+        for character in unicodedata.normalize("NFKC", text):
+            if character.isspace() or unicodedata.category(character) == "Cf":
+                continue
+            dash = unicodedata.category(character) == "Pd" or character in cls.OTHER_DASHES
+            kept.append("-" if dash else character)
+        return re.sub("-+", "-", "".join(kept)).strip("-")
+
+    def _checked(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        position = forbidden_character(value)
+        if position is not None:
+            raise ValidationError(control_character_message(self.fields[name].label, value, position), code="control")
+        return self.normalise(value)
+
+    def clean_number(self) -> str:
+        number = self._checked("number")
+        parts = self.NUMBER.fullmatch(number)
+        if parts is None:
+            raise ValidationError("编号格式不对，应是受理回执或短信上的编号，如“湖口-2026-000123”或“2026-000123”。", code="format")
+        # Extra leading zeros (2026-0000123) name the same case: one written form, one counter.
+        year_serial = f"{parts['year']}-{int(parts['serial']):06d}"
+        self.cleaned_data["place"] = parts["place"] or ""
+        self.cleaned_data["year_serial"] = year_serial
+        return f"{parts['place']}-{year_serial}" if parts["place"] else year_serial
+
+    def clean_code(self) -> str:
+        code = self._checked("code").replace("-", "")
+        if not code:
+            raise ValidationError(self.fields["code"].error_messages["required"], code="required")
+        if not code.isascii() or not code.isdigit():
+            raise ValidationError("查询码只有数字，请按受理回执或短信上的查询码填写。", code="format")
+        return code
 
 
 class ReasonForm(forms.Form):

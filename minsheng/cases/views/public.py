@@ -22,6 +22,7 @@ from minsheng.org.models import Region, RegionLevel
 
 SUBMITTED_KEY = "submitted_case"
 NOT_FOUND = "编号或查询码不正确，请核对后重新输入。"
+AMBIGUOUS = "有多个地区的办件使用这个编号，请连同地区名称一起输入，如“{example}”。"
 TOO_MANY_FROM_HERE = "查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
 TOO_MANY_ON_NUMBER = "该编号近一小时查询失败次数过多，请一小时后再试；忘记查询码的，请携带身份证件到受理窗口查询。"
 # Failed lookups allowed per hour: from one address; on one case number (from all addresses).
@@ -82,22 +83,27 @@ def submitted(request):
     return render(request, "cases/public_submitted.html", {"slip": slip})
 
 
-def _counters(request, number: str) -> list[tuple[str, str]]:
+def _counters(request, key: str) -> list[tuple[str, str]]:
     address = address_group(client_ip(request))
-    return [("track-address", address), ("track-number", number), ("track-pair", f"{address}|{number}")]
+    return [("track-address", address), ("track-number", key), ("track-pair", f"{address}|{key}")]
 
 
-def _lookup_refused(request, number: str) -> str:
+def _lookup_refused(request, key: str) -> str:
     """Count this lookup as a failure before trying it, or say why it may not be tried.
+
+    `key` is the number's year and serial in their written form (2026-000031, from
+    TrackForm): 湖口－２０２６－０００３１, 2026000031 and 湖口-2026-000031 are one number to
+    the counters, so typing it differently buys a guesser no extra tries. A place-less
+    guess is tried against every region's case with that serial, so it counts against them all.
 
     An address (an IPv6 /64) is stopped by its own failures; a case number that many addresses
     failed on stops those addresses only, so a resident with the right code is never kept out
     by other people's guesses. Counting first, atomically in the shared cache, means parallel
     guesses cannot all slip past the check; a lookup that succeeds is refunded."""
-    (_, address), (_, _), (_, pair) = counters = _counters(request, number)
+    (_, address), (_, _), (_, pair) = counters = _counters(request, key)
     if ratelimit.peek("track-address", address, **TRACK_FAILURES["track-address"]).exhausted:
         return TOO_MANY_FROM_HERE
-    if ratelimit.peek("track-number", number, **TRACK_FAILURES["track-number"]).exhausted:
+    if ratelimit.peek("track-number", key, **TRACK_FAILURES["track-number"]).exhausted:
         if ratelimit.peek("track-pair", pair, **TRACK_FAILURES["track-pair"]).count > 0:
             return TOO_MANY_ON_NUMBER
     usages = {group: ratelimit.hit(group, value, **TRACK_FAILURES[group]) for group, value in counters}
@@ -106,27 +112,55 @@ def _lookup_refused(request, number: str) -> str:
     return ""
 
 
-def _refund(request, number: str) -> None:
-    for group, value in _counters(request, number):
+def _refund(request, key: str) -> None:
+    for group, value in _counters(request, key):
         ratelimit.refund(group, value, period=TRACK_FAILURES[group]["period"])
+
+
+def _candidates(place: str, year_serial: str) -> list[Case]:
+    """The cases the typed number may mean, found through the number's unique index only.
+
+    Numbers are written "{region short name}-{year}-{serial}" (intake._next_number), so the
+    cases a place-less 2026-000031 may mean are exactly 湖口-2026-000031, 浔阳-2026-000031, …
+    for the regions' short names: one `number IN (…)` probe per region on the unique index,
+    never a pattern scan (`number LIKE '%-2026-000031'` would read every case, on each
+    guess), and 12026-000031 can never match. The cost: a case numbered under a short name
+    that was changed later is found only with its old place name typed. A place typed as the
+    region's full name (湖口县) is read as its short name."""
+    if place:
+        names = {place, *Region.objects.filter(name=place).values_list("short_name", flat=True)}
+    else:
+        names = set(Region.objects.exclude(short_name="").values_list("short_name", flat=True))
+    numbers = sorted(f"{name}-{year_serial}" for name in names if name)
+    return list(Case.objects.select_related("kind", "category", "lead_department").filter(number__in=numbers))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     # A QR code or link brings the case number (never the code): the resident types the code.
-    form = case_forms.TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")[:30]})
+    form = case_forms.TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")[:40]})
     case = None
     error = ""
     rate_form = case_forms.RateForm(prefix="rate")
     if form.is_bound and form.is_valid():
-        number = form.cleaned_data["number"].strip()
-        error = _lookup_refused(request, number)
+        data = form.cleaned_data
+        key = data["year_serial"]
+        error = _lookup_refused(request, key)
         if not error:
-            found = Case.objects.select_related("kind", "category", "lead_department").filter(number=number).first()
-            if found is not None and query_code_matches(found, form.cleaned_data["code"]):
-                case = found
-                _refund(request, number)
+            # The code decides among the candidates. Exactly one whose code matches: that case.
+            # None: the same NOT_FOUND as an unknown number or a wrong code on a unique one, so a
+            # wrong code never tells how many regions have a case with that number (each
+            # candidate costs one HMAC, microseconds against a database round trip). Only a
+            # code matching several, which proves the right to all of them, is asked for the place.
+            matching = [found for found in _candidates(data["place"], key) if query_code_matches(found, data["code"])]
+            if len(matching) == 1:
+                case = matching[0]
+                data["number"] = case.number  # the rate and withdraw forms carry the whole number
+                _refund(request, key)
+            elif matching:
+                error = AMBIGUOUS.format(example=matching[0].number)
+                _refund(request, key)
             else:
                 error = NOT_FOUND
     if case is not None and "do" in request.POST:
