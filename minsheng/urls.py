@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from minsheng.api import api
-from minsheng.views import staff_home
+from minsheng.views import care_mode, staff_home
 from minsheng.org import views as org_views
 from minsheng.pledges.views import board
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),
+    path("care/<str:switch>/", care_mode, name="care-mode"),
     path("accounts/login/", org_views.StaffLoginView.as_view(), name="login"),
     path("accounts/login/verify/", org_views.verify, name="two-factor-verify"),
     path("accounts/two-factor/", org_views.two_factor, name="two-factor"),

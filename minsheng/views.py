@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.cases import scorecards
 from minsheng.cases.queries import inbox_tabs, recent_notifications, tab_counts
 from minsheng.core import clock
+from minsheng.core.context_processors import CARE_COOKIE
 from minsheng.org import workdays
 from minsheng.org.models import Role
 from minsheng.pledges.models import Status
@@ -39,3 +43,23 @@ def staff_home(request):
          # A leader's home page opens on the scorecards' monthly trends (None for others).
          **scorecards.trend_context(scorecards.home_trends(user))},
     )
+
+
+CARE_COOKIE_AGE = 365 * 24 * 3600
+
+
+@require_GET
+def care_mode(request, switch: str):
+    """Switch the care mode (关怀版) on or off and go back to the page the reader was on. Only a
+    display preference: a link may set it (site.js does the same in place, without a reload)."""
+    if switch not in ("on", "off"):
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("board")
+    response = redirect(back)
+    if switch == "on":
+        response.set_cookie(CARE_COOKIE, "1", max_age=CARE_COOKIE_AGE, samesite="Lax", secure=request.is_secure(), httponly=False)
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return response

@@ -53,11 +53,12 @@ class IntakeFields(forms.Form):
                                   widget=forms.RadioSelect, error_messages=chosen("诉求类型"))
     category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), empty_label="请选择",
                                    error_messages=chosen("事项分类"))
-    requester_name = forms.CharField(label="姓名", max_length=30, error_messages=required("姓名"))
+    requester_name = forms.CharField(label="姓名", max_length=30, error_messages=required("姓名"),
+                                     widget=forms.TextInput(attrs={"autocomplete": "name"}))
     requester_phone = forms.CharField(label="手机号码", max_length=20, error_messages=required("手机号码"),
                                       widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     requester_id_number = forms.CharField(label="身份证号", max_length=18, required=False,
-                                          help_text="选填；仅承办人员可查看完整号码。")
+                                          help_text="仅承办人员可查看完整号码。")
     enterprise_name = forms.CharField(label="企业名称", max_length=100, required=False)
     enterprise_uscc = forms.CharField(label="统一社会信用代码", max_length=18, required=False, help_text="企业诉求必填。")
     title = forms.CharField(label="标题", max_length=100, required=False, help_text="一句话概括；不填则取诉求内容第一句。")
@@ -77,7 +78,7 @@ class IntakeFields(forms.Form):
     linked_case_number = forms.CharField(label="关联原办件编号", max_length=30, required=False,
                                          help_text="原事项在本平台办理的，填其编号。")
     outside_reference = forms.CharField(label="外部办件编号", max_length=60, required=False)
-    files = MultipleFileField(label="材料或照片", help_text=f"选填，最多6个，每个不超过10 MB，支持{EVIDENCE_EXTENSIONS}。")
+    files = MultipleFileField(label="材料或照片", help_text=f"最多6个，每个不超过10 MB，支持{EVIDENCE_EXTENSIONS}。")
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, departments=None, **kwargs):
@@ -89,6 +90,7 @@ class IntakeFields(forms.Form):
         self.kind_codes = {str(pk): code for pk, code in CaseKind.objects.values_list("pk", "code")}
         # The category's extra questions are drawn by the page's script: their problems go there.
         self.answer_errors: dict[str, str] = {}
+        self.answers_message = ""
 
     def _checked(self, name: str, check) -> None:
         value = (self.cleaned_data.get(name) or "").strip()
@@ -130,7 +132,8 @@ class IntakeFields(forms.Form):
                 if question.required and not values:
                     self.answer_errors[question.code] = f"请回答“{question.label}”。"
             if self.answer_errors:
-                self.add_error(None, f"请回答事项分类“{category.name}”的补充问题（已在问题下标出）。")
+                self.answers_message = f"请回答事项分类“{category.name}”的补充问题（已在问题下标出）。"
+                self.add_error(None, self.answers_message)
         return data
 
 
@@ -156,6 +159,9 @@ class WindowIntakeForm(IntakeFields):
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, departments=departments, **kwargs)
         self.fields["proposed_department"].queryset = departments if departments is not None else Department.objects.none()
+        # The clerk types a visitor's details: the browser must not offer the clerk's own.
+        for name in ("requester_name", "requester_phone", "requester_id_number"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
         # 卡在哪个部门: the county's departments, then the city's (市本级), each sorted by name,
         # filtered as one types (intake.js); the field still accepts only these.
         groups: dict[str, list] = {}
@@ -163,7 +169,7 @@ class WindowIntakeForm(IntakeFields):
             groups.setdefault(department.region.display_name, []).append((department.pk, department.name))
         stuck = self.fields["stuck_departments"]
         stuck.widget.choices = [(group, sorted(options, key=lambda option: option[1])) for group, options in groups.items()]
-        stuck.widget.attrs.update({"size": "8", "data-filterable": "按名称筛选部门，如“住建”"})
+        stuck.widget.attrs.update({"size": "8", "data-filterable": "按名称筛选部门，如“住建”", "data-filter-label": "筛选部门"})
         stuck.help_text = "可多选：按住Ctrl（手机上直接点选）；在上面的框里输入部门名称的几个字可以筛选。"
 
 
@@ -282,7 +288,7 @@ class ReturnForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(label="办理进展（内部）", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=required("办理进展"))
     public_text = forms.CharField(label="告知诉求人的内容", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text="选填；填写后诉求人可在查询页看到。")
+                                  help_text="填写后诉求人可在查询页看到。")
 
 
 class ContactForm(forms.Form):

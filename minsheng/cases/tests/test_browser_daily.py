@@ -55,7 +55,11 @@ def test_the_window_form_shows_every_problem_beside_its_field(site, desk, phone)
                         "楼栋及单元：请回答“楼栋及单元”。"):
             assert problem in main, problem
         assert "处需要修改" in main
-        assert page.evaluate("document.activeElement.name") == "requester_name"  # the first problem has the focus
+        # The summary at the top has the focus; its first link leads to the first problem.
+        page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')", timeout=3000)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.name") == "requester_name"
         # 卡在哪个部门: the county's and the city's departments, filtered as one types.
         picker = page.get_by_label("卡在哪个部门")
         groups = picker.evaluate("e => [...e.querySelectorAll('optgroup')].map(g => g.label)")

@@ -2,6 +2,7 @@
 sorted, filterable list of the county's and the city's departments, titles cut at punctuation,
 and the public form's errors naming fields it has."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,8 @@ def category(people):
 
 
 def errors_of(page: str) -> list[str]:
-    return [item.split("</li>")[0] for item in page.split('<ul class="errorlist" role="alert"><li>')[1:]]
+    """The messages shown under the fields (each list's first; the summary at the top repeats them)."""
+    return re.findall(r'<ul class="errorlist" id="[^"]+"><li>(.*?)</li>', page)
 
 
 def test_the_window_shows_every_missing_answer_beside_its_field_at_once(client, people, category):

@@ -13,7 +13,7 @@ from minsheng.cases.models import Case, Channel, State
 from minsheng.cases.views.common import departments_near
 from minsheng.core.net import address_group, client_ip
 from minsheng.cases.views.common import intake_from_form, qr_svg, summary_of, title_of, track_link
-from minsheng.cases.views.window import _questions_json, problem_count
+from minsheng.cases.views.window import _questions_json, answer_problems
 from minsheng.cases.workflow import working_time_left
 from minsheng.core import clock, ratelimit
 from minsheng.core.errors import ActionError
@@ -73,7 +73,8 @@ def submit(request):
         "cases/public_submit.html",
         {"form": form, "regions": regions, "region": region, "region_error": region_error, "questions": _questions_json(),
          "kind_codes": json.dumps(form.kind_codes), "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False),
-         "answer_errors": json.dumps(form.answer_errors, ensure_ascii=False), "problems": problem_count(form, region_error)},
+         "answer_errors": json.dumps(form.answer_errors, ensure_ascii=False),
+         "region_errors": [("id_region", f"所在地区：{region_error}")] if region_error else [], **answer_problems(form)},
     )
 
 

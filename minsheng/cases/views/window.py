@@ -68,16 +68,18 @@ def register(request):
             "kind_codes": json.dumps(form.kind_codes),
             "answers": json.dumps({key: request.POST.getlist(key) for key in request.POST if key.startswith("answer_")}, ensure_ascii=False),
             "answer_errors": json.dumps(form.answer_errors, ensure_ascii=False),
-            "problems": problem_count(form),
+            **answer_problems(form),
         },
     )
 
 
-def problem_count(form, *extra: str) -> int:
-    """How many things the person must fix: each field with an error, each unanswered question."""
-    fields = [name for name in form.errors if name != "__all__"]
-    return len(fields) + len(form.answer_errors) + (len(form.non_field_errors()) - (1 if form.answer_errors else 0)) + sum(
-        1 for problem in extra if problem)
+def answer_problems(form) -> dict:
+    """The category's unanswered questions for the error summary, one link each (the page's
+    script draws them with the ids id_answer_<code>), instead of the one general message."""
+    return {
+        "answer_summary": [(f"id_answer_{code}", message) for code, message in form.answer_errors.items()],
+        "answer_skip": [form.answers_message] if form.answers_message else [],
+    }
 
 
 def _questions_json() -> str:

@@ -40,15 +40,25 @@
     (questions[id] || []).forEach(function (q) {
       var wrap = document.createElement("div"); wrap.className = "field";
       var label = document.createElement("label");
-      label.htmlFor = "id_answer_" + q.code;
-      label.textContent = q.label + (q.required ? " *" : "");
-      wrap.appendChild(label); wrap.appendChild(input(q));
-      if (q.help) { var help = document.createElement("div"); help.className = "help"; help.textContent = q.help; wrap.appendChild(help); }
-      if (initial && answerErrors[q.code]) {
-        var list = document.createElement("ul"); list.className = "errorlist"; list.setAttribute("role", "alert");
-        var item = document.createElement("li"); item.textContent = q.label + "：" + answerErrors[q.code];
-        list.appendChild(item); wrap.appendChild(list);
+      var control = input(q), described = [];
+      label.htmlFor = control.id;
+      label.textContent = q.label;
+      var mark = document.createElement("span");
+      if (q.required) { mark.className = "required-mark"; mark.setAttribute("aria-hidden", "true"); mark.textContent = " *"; }
+      else { mark.className = "optional-mark"; mark.textContent = "（选填）"; }
+      label.appendChild(mark);
+      wrap.appendChild(label); wrap.appendChild(control);
+      if (q.help) {
+        var help = document.createElement("div"); help.className = "help"; help.id = control.id + "_helptext"; help.textContent = q.help;
+        wrap.appendChild(help); described.push(help.id);
       }
+      if (initial && answerErrors[q.code]) {
+        var list = document.createElement("ul"); list.className = "errorlist"; list.id = control.id + "_error";
+        var item = document.createElement("li"); item.textContent = q.label + "：" + answerErrors[q.code];
+        list.appendChild(item); wrap.appendChild(list); described.push(list.id);
+        control.setAttribute("aria-invalid", "true");
+      }
+      if (described.length) control.setAttribute("aria-describedby", described.join(" "));
       box.appendChild(wrap);
     });
   }
@@ -69,10 +79,12 @@
   // Long lists (卡在哪个部门): a search box above that hides what does not match.
   form.querySelectorAll("select[data-filterable]").forEach(function (select) {
     var filter = document.createElement("input");
-    filter.type = "search"; filter.className = "list-filter";
-    filter.placeholder = select.dataset.filterable;
-    filter.setAttribute("aria-label", select.dataset.filterable);
+    filter.type = "search"; filter.className = "list-filter"; filter.id = select.id + "_filter";
     filter.setAttribute("aria-controls", select.id);
+    filter.placeholder = select.dataset.filterable;
+    var filterLabel = document.createElement("label");
+    filterLabel.htmlFor = filter.id; filterLabel.className = "filter-label"; filterLabel.textContent = select.dataset.filterLabel || "筛选";
+    select.parentNode.insertBefore(filterLabel, select);
     select.parentNode.insertBefore(filter, select);
     filter.addEventListener("input", function () {
       var words = filter.value.trim();
@@ -87,12 +99,5 @@
       if (event.key === "Enter") { event.preventDefault(); select.focus(); }
     });
   });
-
-  // After a refused submit, the first field with a problem gets the focus.
-  var problem = form.querySelector(".errorlist");
-  if (problem) {
-    var field = problem.closest(".field");
-    var target = field && field.querySelector("input:not([type=hidden]), select, textarea");
-    if (target) target.focus();
-  }
+  // After a refused submit the error summary at the top takes the focus (site.js).
 })();
