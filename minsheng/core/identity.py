@@ -133,12 +133,18 @@ _LANDLINE_IN_TEXT = re.compile(rf"(?<![0-9])(?:[(（]0\d{{2,3}}[)）]|0\d{{2,3}}
 _LONG_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])\d{12,}(?![0-9])")  # bank cards, old 15-digit IDs
 _DIGIT = re.compile(r"\d")
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-# "我是王建国", "联系人：李芳": a name right after words that introduce one.
-_INTRODUCED_NAME = re.compile(r"(我是\s*|我叫\s*|本人\s*|(?:联系人|姓名|户主|申请人|业主)\s*[:：]?\s*)([\u4e00-\u9fff]{2,3})")
 # "赵阿姨", "王先生": a common surname with a form of address.
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
     "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧熊"
+)
+# "我是王建国", "联系人：李芳": a name right after words that introduce one. After 业主, 户主,
+# 申请人 and 本人 a verb is as likely as a name ("业主都签字同意", "本人多次前往"): without a colon
+# only a common surname starts a name there.
+_INTRODUCED_NAME = re.compile(
+    r"(我是\s*|我叫\s*|(?:联系人|姓名)\s*[:：]?\s*|(?:户主|申请人|业主|本人)\s*[:：]\s*"
+    f"|(?:户主|申请人|业主|本人)\\s*(?=[{_SURNAMES}]))"
+    r"([\u4e00-\u9fff]{2,3})"
 )
 _ADDRESSED = re.compile(
     f"([{_SURNAMES}])(阿姨|大爷|大妈|大娘|奶奶|爷爷|婆婆|阿婆|先生|女士|师傅|大姐|大哥|叔叔|婶婶|伯伯|老师|同志|经理|总)"

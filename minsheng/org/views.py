@@ -62,7 +62,10 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"failure_limit": settings.AXES_FAILURE_LIMIT}
+        # Django's view names the site by its host ("localhost:8000"); the pages use the platform's name.
+        return super().get_context_data(**kwargs) | {
+            "failure_limit": settings.AXES_FAILURE_LIMIT, "site_name": settings.MINSHENG_SITE_NAME,
+        }
 
     def form_valid(self, form):
         user = form.get_user()

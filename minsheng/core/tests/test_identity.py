@@ -115,6 +115,7 @@ def test_it_never_shows_the_middle_of_a_phone_number(number):
         ("身份证360429 19800101 1235", (), "身份证3604**********1235"),
         ("座机(0792)8123456，（0792）812 3456", (), "座机0792*****56，0792*****56"),
         ("联系人 王建国，姓名： 李芳", (), "联系人 王**，姓名： 李*"),
+        ("业主王建国反映，本人：都晓", (), "业主王**反映，本人：都*"),
     ],
 )
 def test_personal_data_inside_free_text_is_masked(text, names, masked):
@@ -123,7 +124,9 @@ def test_personal_data_inside_free_text_is_masked(text, names, masked):
 
 @pytest.mark.parametrize(
     "text",
-    ["湖口-2026-000123", "2026年11月23日3号楼2单元", "拨打12345热线", "0792-12345", "加装电梯305部，完成率62%"],
+    ["湖口-2026-000123", "2026年11月23日3号楼2单元", "拨打12345热线", "0792-12345", "加装电梯305部，完成率62%",
+     # After 业主/本人 without a colon a verb is no name (a title read "业主都**字同意").
+     "小区想加装电梯，业主都签字同意", "本人多次前往住建局"],
 )
 def test_ordinary_numbers_and_words_are_left_alone(text):
     assert mask_personal_text(text) == text
