@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "minsheng.pledges",
     "minsheng.cases",
     "minsheng.open311",
+    "minsheng.elevators",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

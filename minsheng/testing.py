@@ -7,6 +7,7 @@ account with no department at all.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import count
 
 from minsheng.org import actions as org_actions
@@ -266,3 +267,53 @@ def log_in_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+# --- elevator retrofits ----------------------------------------------------------------------
+
+def make_rule_set(region: Region, *, effective_from=None, **fields):
+    from datetime import date
+
+    from minsheng.elevators.models import RuleSet
+
+    defaults = {"name": "九江市既有住宅加装电梯实施办法", "document_number": "九府办发〔2020〕12号",
+                "subsidy_fixed": Decimal("200000"), "publicity_days": 10}
+    return RuleSet.objects.create(region=region, effective_from=effective_from or date(2020, 1, 1), **(defaults | fields))
+
+
+def make_street_office(people: Personas, *, username: str = "qianfang", full_name: str = "钱芳"):
+    """双钟镇's office and its community worker, who registers votes from the paper forms."""
+    office = make_department("双钟镇人民政府", people.shuangzhong)
+    return make_user(username, office, Role.HANDLER, full_name=full_name)
+
+
+def make_entrance(people: Personas, *, estate_name: str = "长运宿舍", building: str = "7栋", floors: int = 7,
+                  per_floor: int = 2, areas=None, renovation_batch: str = ""):
+    """An entrance of `floors` floors with `per_floor` dwellings each, one owner a dwelling (an ID
+    number each, so one person is one owner), areas cycling through `areas`."""
+    from minsheng.elevators import actions as elevator_actions
+    from minsheng.elevators.models import Estate
+
+    estate = Estate.objects.filter(region=people.hukou, name=estate_name).first() or elevator_actions.do_create_estate(
+        region=people.hukou, street=people.shuangzhong, community="石钟山社区", name=estate_name, year_built=1995,
+        renovation_batch=renovation_batch, actor=None)
+    entrance = elevator_actions.do_add_building(estate, name=building, floors=floors, entrances=["1单元"], actor=None).entrances.get()
+    areas = areas or [Decimal("63.52"), Decimal("78.10")]
+    drafts = []
+    for floor in range(1, floors + 1):
+        for position in range(1, per_floor + 1):
+            serial = floor * 100 + position
+            drafts.append(elevator_actions.DwellingDraft(
+                number=str(serial), floor=floor, area=areas[(serial) % len(areas)],
+                owners=[elevator_actions.OwnerDraft(
+                    name=f"业主{serial}", id_number=resident_id(f"3604291950{floor % 12 + 1:02d}{position:02d}{floor:02d}{position}"))],
+            ))
+    elevator_actions.do_add_dwellings(entrance, drafts, actor=None)
+    return entrance
+
+
+def resident_id(first17: str) -> str:
+    """A valid 身份证号 from its first 17 digits (the check character computed)."""
+    from minsheng.core.identity import resident_id_check_char
+
+    return first17 + resident_id_check_char(first17)

@@ -1,0 +1,29 @@
+"""Every change to the elevator programme: one function a verb, atomic, one event each."""
+
+from minsheng.elevators.actions.applications import (  # noqa: F401
+    do_advance_stage,
+    do_file_application,
+    do_link_case,
+    do_publish_notice,
+    do_reject_application,
+    do_set_costs,
+    do_withdraw_application,
+    shares,
+    stage_summary,
+    subsidy_for,
+)
+from minsheng.elevators.actions.consultation import (  # noqa: F401
+    do_close_objection,
+    do_file_objection,
+    do_mark_shaft_dwelling,
+    do_record_mediation,
+    do_record_vote,
+)
+from minsheng.elevators.actions.register import (  # noqa: F401
+    DwellingDraft,
+    OwnerDraft,
+    check_area,
+    do_add_building,
+    do_add_dwellings,
+    do_create_estate,
+)
