@@ -237,6 +237,14 @@ class Application(models.Model):
     # Owners whose exclusive part the shaft would occupy and who have not agreed: each can block.
     blocking_owners = models.PositiveSmallIntegerField("占用专有部分未同意户数", default=0)
 
+    # Milestones the funnel counts by (set by the stage actions when the stage is entered; a test
+    # checks them against the stage records): reached means reached, whatever came after.
+    approved_at = models.DateTimeField("批复时间（通过联合审查）", null=True, blank=True)
+    construction_started_at = models.DateTimeField("开工时间", null=True, blank=True)
+    completed_at = models.DateTimeField("竣工时间", null=True, blank=True)
+    in_service_at = models.DateTimeField("投入使用时间", null=True, blank=True)
+    closed_at = models.DateTimeField("撤回或未通过时间", null=True, blank=True)
+
     maintenance_contractor = models.CharField("维保单位", max_length=100, blank=True)
     entered_service_on = models.DateField("投入使用日期", null=True, blank=True)
     last_serviced_on = models.DateField("最近维保日期", null=True, blank=True)
@@ -286,6 +294,19 @@ class Application(models.Model):
     @property
     def needs_permit(self) -> bool:
         return self.estimated_cost is not None and self.estimated_cost >= self.rule_set.permit_threshold
+
+
+class Target(models.Model):
+    """The number of lifts a region promised to complete in a year (the report's 305)."""
+
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="elevator_targets")
+    year = models.PositiveSmallIntegerField("年度")
+    completed = models.PositiveIntegerField("完工目标（台）")
+
+    class Meta:
+        verbose_name = "加装电梯年度目标"
+        verbose_name_plural = "加装电梯年度目标"
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="elevator_target_unique")]
 
 
 class ApplicationCounter(models.Model):

@@ -26,7 +26,7 @@ from minsheng.elevators.models import (
     StageRecord,
     in_force,
 )
-from minsheng.elevators.stages import RULES, Stage, next_stage
+from minsheng.elevators.stages import APPROVED_FROM, COMPLETED_FROM, RULES, UNDER_CONSTRUCTION, Stage, at_or_after, next_stage
 from minsheng.org import workdays
 from minsheng.org.models import Department, User
 
@@ -68,6 +68,15 @@ def _enter_stage(application: Application, stage: str, now: datetime) -> StageRe
                                                                             timezone.localtime(due).date())
     application.rung = 0
     application.next_check_at = due
+    # The funnel's milestones: the first time each was reached.
+    if at_or_after(stage, APPROVED_FROM) and application.approved_at is None:
+        application.approved_at = now
+    if at_or_after(stage, UNDER_CONSTRUCTION) and application.construction_started_at is None:
+        application.construction_started_at = now
+    if at_or_after(stage, COMPLETED_FROM) and application.completed_at is None:
+        application.completed_at = now
+    if stage == Stage.IN_SERVICE and application.in_service_at is None:
+        application.in_service_at = now
     return StageRecord.objects.create(application=application, stage=stage, department=department_for(application, stage),
                                       started_at=now, due_at=due, limit_days=days)
 
@@ -310,8 +319,8 @@ def do_reject_application(application: Application, *, reason: str, actor: User 
     now = clock.now()
     current = application.stage
     _finish_stage(application, now)
-    application.stage, application.due_at, application.next_check_at = Stage.REJECTED, None, None
-    application.save(update_fields=["stage", "due_at", "next_check_at"])
+    application.stage, application.due_at, application.next_check_at, application.closed_at = Stage.REJECTED, None, None, now
+    application.save(update_fields=["stage", "due_at", "next_check_at", "closed_at"])
     write_event(application, EventKind.REJECTED, actor=actor, is_public=True, old_stage=current, stage=Stage.REJECTED,
                 note=f"“{Stage(current).label}”未通过：{reason}")
     return application
@@ -327,8 +336,8 @@ def do_withdraw_application(application: Application, *, reason: str, actor: Use
     now = clock.now()
     current = application.stage
     _finish_stage(application, now)
-    application.stage, application.due_at, application.next_check_at = Stage.WITHDRAWN, None, None
-    application.save(update_fields=["stage", "due_at", "next_check_at"])
+    application.stage, application.due_at, application.next_check_at, application.closed_at = Stage.WITHDRAWN, None, None, now
+    application.save(update_fields=["stage", "due_at", "next_check_at", "closed_at"])
     write_event(application, EventKind.WITHDRAWN, actor=actor, is_public=True, old_stage=current, stage=Stage.WITHDRAWN,
                 note="业主撤回申请。" + (f"原因：{reason}" if reason else ""))
     return application

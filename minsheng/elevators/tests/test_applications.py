@@ -358,3 +358,31 @@ def test_the_whole_way_to_service(people, application, worker, _clock):
                       Stage.STREET_REVIEW, Stage.JOINT_REVIEW, Stage.CONSTRUCTION, Stage.ACCEPTANCE,
                       Stage.REGISTRATION, Stage.SUBSIDY, Stage.IN_SERVICE]
     assert timedelta(0) <= application.stage_started_at - MONDAY
+
+
+def test_the_funnel_counts_milestones_reached_and_the_stage_of_the_day(people, application, worker, _clock):
+    from minsheng.elevators.queries import funnel, stage_days
+    from minsheng.elevators.models import Target
+
+    Target.objects.create(region=people.city, year=2026, completed=305)
+    application = _to_street_review(application, worker, _clock)  # filed 2026-02-27
+    application = advance(application, worker)  # -> joint review
+    _clock.move_to(datetime(2026, 3, 20, 9, 0, tzinfo=SHANGHAI))
+    application = actions.do_advance_stage(application, actor=people.huang)  # approved, under construction
+    _clock.move_to(datetime(2026, 5, 20, 9, 0, tzinfo=SHANGHAI))
+    application = actions.do_advance_stage(application, actor=worker)  # completed (acceptance)
+    before = funnel(date(2026, 3, 19))
+    assert (before.figures["accepted"], before.figures["approved"], before.figures["under_construction"]) == (1, 0, 0)
+    during = funnel(date(2026, 4, 1))
+    assert (during.figures["approved"], during.figures["under_construction"], during.figures["completed"]) == (1, 1, 0)
+    after = funnel(date(2026, 5, 20))
+    assert (after.figures["approved"], after.figures["under_construction"], after.figures["completed"]) == (1, 0, 1)
+    assert after.figures["households"] == 14 and after.target == 305
+    assert [row["name"] for row in after.rows] == ["湖口县"] and after.rows[0]["completed"] == 1
+    assert funnel(date(2026, 2, 26)).figures["accepted"] == 0  # filed the next day
+    # The milestones agree with the stage records they come from.
+    records = {r.stage: r.started_at for r in StageRecord.objects.filter(application=application)}
+    assert application.approved_at == records[Stage.CONSTRUCTION] == application.construction_started_at
+    assert application.completed_at == records[Stage.ACCEPTANCE]
+    joint = next(row for row in stage_days() if row["stage"] == Stage.JOINT_REVIEW)
+    assert joint["finished"] == 1 and joint["average"] == workdays.working_days_between(date(2026, 3, 13), date(2026, 3, 20))
