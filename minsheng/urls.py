@@ -15,6 +15,7 @@ urlpatterns = [
     path("", board, name="board"),
     path("pledges/", include("minsheng.pledges.urls")),
     path("cases/", include("minsheng.cases.urls")),
+    path("elevators/", include("minsheng.elevators.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),

@@ -185,7 +185,7 @@ def _table(raw: dict) -> dict[int, Decimal] | None:
 
 @transaction.atomic
 def do_set_costs(application: Application, *, estimated_cost, method: str = "", table: dict | None = None,
-                 subsidy=None, actor: User | None) -> Application:
+                 subsidy=None, implementing_body: str | None = None, actor: User | None) -> Application:
     """The owners' agreement on cost: the total, the subsidy (the rule set's unless stated), and how
     the rest is shared. The split is tried before anything is saved: a table that does not add up
     is refused with the rest."""
@@ -208,11 +208,16 @@ def do_set_costs(application: Application, *, estimated_cost, method: str = "", 
         raise ActionError("分摊表应为“楼层：系数（或比例）”，楼层为整数，系数为数字。", field="cost_table") from None
     application.estimated_cost, application.subsidy = cost, grant
     application.cost_method, application.cost_table = method, clean_table
+    if implementing_body is not None and implementing_body.strip():
+        body = check_text(implementing_body.strip(), field="implementing_body", label="实施主体")
+        if len(body) > 100:
+            raise ActionError("实施主体不能超过100字。", field="implementing_body")
+        application.implementing_body = body
     try:
         split = shares(application)
     except ValueError as error:
         raise ActionError(str(error), field="cost_table") from None
-    application.save(update_fields=["estimated_cost", "subsidy", "cost_method", "cost_table"])
+    application.save(update_fields=["estimated_cost", "subsidy", "cost_method", "cost_table", "implementing_body"])
     write_event(application, EventKind.COSTS, actor=actor,
                 note=f"工程总造价{cost:,.2f}元，政府补贴{grant:,.2f}元，{CostMethod(method).label}分摊。",
                 data={"estimated_cost": str(cost), "subsidy": str(grant), "method": method, "table": clean_table,

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from minsheng.elevators import views
+
+app_name = "elevators"
+urlpatterns = [
+    # The public: the city's figures, a building's application, its public page.
+    path("", views.funnel_page, name="funnel"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("a/<str:number>/", views.public_application, name="public"),
+    # Staff.
+    path("staff/", views.staff_list, name="list"),
+    path("staff/<int:pk>/", views.staff_application, name="application"),
+    path("staff/<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("staff/<int:pk>/agreement.xlsx", views.agreement_sheet, name="agreement"),
+]
