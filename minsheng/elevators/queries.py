@@ -14,6 +14,9 @@ from minsheng.elevators.models import Application, ApplicationEvent, StageRecord
 from minsheng.elevators.stages import GOVERNMENT_STAGES, Stage
 from minsheng.org.models import Region, RegionLevel
 
+# The first day the public figures may be asked for.
+EARLIEST_FIGURES = date(2020, 1, 1)
+
 # What each figure counts, as the public page states it.
 DEFINITIONS = {
     "accepted": "已受理：截至统计日已登记的申请（含之后撤回或未通过的），累计。",

@@ -23,7 +23,7 @@ from minsheng.elevators.models import Application, Choice, Objection, ObjectionS
 from minsheng.elevators.stages import GOVERNMENT_STAGES, OPEN_STAGES, ORDER, PIPELINE, RULES
 from minsheng.org.models import Region, RegionLevel
 
-EARLIEST_FIGURES = date(2020, 1, 1)
+EARLIEST_FIGURES = queries.EARLIEST_FIGURES
 
 
 def _as_of(request) -> tuple[date, str]:

@@ -27,3 +27,4 @@ from minsheng.elevators.actions.register import (  # noqa: F401
     do_add_dwellings,
     do_create_estate,
 )
+from minsheng.elevators.actions.rulesets import do_save_rule_set  # noqa: F401,E402

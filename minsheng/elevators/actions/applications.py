@@ -10,10 +10,11 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from minsheng.core import clock
-from minsheng.core.errors import ActionError, NotAllowed
+from minsheng.core.errors import ActionError, Conflict, NotAllowed
 from minsheng.core.text import check_date, check_text, date_words
 from minsheng.elevators import costs, rules
 from minsheng.elevators.actions._base import locked, require_open, write_event
+from minsheng.elevators.actions.service import rung_time as ladder_time
 from minsheng.elevators.models import (
     Application,
     ApplicationCase,
@@ -67,7 +68,7 @@ def _enter_stage(application: Application, stage: str, now: datetime) -> StageRe
     application.due_provisional = bool(due) and workdays.is_provisional_span(timezone.localtime(now).date(),
                                                                             timezone.localtime(due).date())
     application.rung = 0
-    application.next_check_at = due
+    application.next_check_at = ladder_time(application, 1)  # the warning, first rung of the ladder
     # The funnel's milestones: the first time each was reached.
     if at_or_after(stage, APPROVED_FROM) and application.approved_at is None:
         application.approved_at = now
@@ -256,7 +257,7 @@ def do_advance_stage(application: Application, *, actor: User | None, note: str 
     application = locked(application)
     require_open(application)
     if expected_stage and expected_stage != application.stage:
-        raise ActionError(f"该申请已进入“{application.get_stage_display()}”环节，请刷新后再办理。", field="stage")
+        raise Conflict(f"该申请已进入“{application.get_stage_display()}”环节，请刷新后再办理。", field="stage")
     current = application.stage
     if actor is not None and not rules.may_act_on_stage(actor, application, current):
         raise NotAllowed(f"“{Stage(current).label}”环节不由您所在的单位办理。")

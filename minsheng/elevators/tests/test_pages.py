@@ -138,3 +138,25 @@ def test_the_agreement_sheet_adds_up_to_what_the_owners_pay(client, application,
     amounts = [row[4] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0] and str(row[0]).endswith("室")]
     assert len(amounts) == 14 and sum(Decimal(str(a)) for a in amounts) == Decimal("400000.00")
     assert any("赵金德" in str(row[5]) for row in sheet.iter_rows(min_row=6, values_only=True) if row[5])
+
+
+def test_the_api_serves_the_funnel_to_anyone_and_an_application_to_its_staff(client, people, application, worker):
+    from minsheng.testing import bearer
+
+    funnel = client.get("/api/v1/elevators/funnel", {"as_of": "2026-03-02"})
+    assert funnel.status_code == 200 and funnel.json()["figures"]["accepted"] == 1 and funnel.json()["target"] == 305
+    assert client.get("/api/v1/elevators/funnel", {"as_of": "2019-01-01"}).status_code == 400
+    assert client.get("/api/v1/elevators/funnel", {"as_of": "2026-02-30"}).status_code == 400
+    assert client.get("/api/v1/elevators/funnel", {"region": "999999"}).status_code == 404
+    url = f"/api/v1/elevators/applications/{application.pk}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, **bearer(people.xu)).status_code == 404  # another county
+    body = client.get(url, **bearer(worker)).json()
+    assert body["stage"] == Stage.CONSULTATION and body["ratios"]["missing"].startswith("还差")
+    assert "赵金德" not in str(body)
+    stale = client.post(f"{url}/advance", {"expected_stage": Stage.FEASIBILITY}, content_type="application/json",
+                        **bearer(worker))
+    assert stale.status_code == 409 and "请刷新后再办理" in stale.json()["detail"]
+    refused = client.post(f"{url}/advance", {"expected_stage": Stage.CONSULTATION}, content_type="application/json",
+                          **bearer(worker))
+    assert refused.status_code == 400 and refused.json()["field"] == "stage"  # the vote has not passed
