@@ -124,3 +124,8 @@ class ReasonForm(forms.Form):
 class LinkCaseForm(forms.Form):
     number = forms.CharField(label="诉求件编号", max_length=30, error_messages=required("诉求件编号"),
                              help_text="如：湖口-2026-000031")
+
+
+class RegisterImportForm(forms.Form):
+    file = forms.FileField(label="住户登记表（.xlsx）", error_messages={"required": "请选择要导入的文件。"},
+                           help_text="一行一户；第一行为列名。任何一行有错，整个文件都不会导入。")

@@ -18,7 +18,7 @@ from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.forms import apply_action_error
 from minsheng.core.text import check_date, date_words, parse_id
-from minsheng.elevators import actions, forms, queries, rules, xlsx
+from minsheng.elevators import actions, forms, queries, register_xlsx, rules, xlsx
 from minsheng.elevators.models import Application, Choice, Objection, ObjectionState, Stage
 from minsheng.elevators.stages import GOVERNMENT_STAGES, OPEN_STAGES, ORDER, PIPELINE, RULES
 from minsheng.org.models import Region, RegionLevel
@@ -338,4 +338,41 @@ def agreement_sheet(request, pk: int):
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_register(request):
+    """Estates, buildings and dwellings from the communities' spreadsheet, with a row report."""
+    from minsheng.core.uploads import XLSX_KIND, check_upload
+    from minsheng.org.access import is_staff_member
+
+    if not is_staff_member(request.user):
+        raise Http404
+    form = forms.RegisterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_upload(form.cleaned_data["file"], field="file", label="文件", kinds=(XLSX_KIND,))
+            report = register_xlsx.read_register(form.cleaned_data["file"].read())
+            if not report.errors:
+                counts = actions.do_import_register(report.rows, actor=request.user)
+                messages.success(request, f"已导入{counts['dwellings']}户（新登记小区{counts['estates']}个、楼栋{counts['buildings']}栋、单元{counts['entrances']}个）。")
+                return redirect("elevators:list")
+            form.add_error(None, f"文件有{len(report.errors)}处错误，未导入任何住户。请按下表修改后重新导入。")
+        except ActionError as error:
+            apply_action_error(form, error)
+    return render(request, "elevators/import.html", {"form": form, "report": report}, status=400 if form.errors else 200)
+
+
+@login_required
+def import_template(request):
+    from urllib.parse import quote
+
+    response = HttpResponse(register_xlsx.template_workbook(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('加装电梯住户登记模板.xlsx')}"
     return response

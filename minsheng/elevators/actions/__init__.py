@@ -26,5 +26,6 @@ from minsheng.elevators.actions.register import (  # noqa: F401
     do_add_building,
     do_add_dwellings,
     do_create_estate,
+    do_import_register,
 )
 from minsheng.elevators.actions.rulesets import do_save_rule_set  # noqa: F401,E402

@@ -160,3 +160,43 @@ def do_add_dwellings(entrance: Entrance, drafts: list[DwellingDraft], *, actor: 
     RegisterEvent.objects.create(estate=estate, actor=actor, kind="dwellings_added", note=f"{entrance}登记{len(created)}户",
                                  data={"entrance": entrance.pk, "dwellings": [d.pk for d in created]})
     return created
+
+
+@transaction.atomic
+def do_import_register(rows, *, actor: User | None) -> dict:
+    """A register workbook's checked rows (register_xlsx.read_register), all or nothing: estates,
+    buildings and entrances found by name or created, then each entrance's dwellings. A refusal
+    names the first row it concerns."""
+    counts = {"estates": 0, "buildings": 0, "entrances": 0, "dwellings": 0}
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row.region.pk, row.estate, row.building, row.entrance), []).append(row)
+    for (_region, estate_name, building_name, entrance_name), group in groups.items():
+        first = group[0]
+        try:
+            estate = Estate.objects.filter(region=first.region, name=estate_name).first()
+            if estate is None:
+                estate = do_create_estate(region=first.region, street=first.street, community=first.community, name=estate_name,
+                                          year_built=first.year_built, renovation_batch=first.renovation_batch, actor=actor)
+                counts["estates"] += 1
+            else:
+                _may_register(actor, estate.region)
+            building = estate.buildings.filter(name=building_name).first()
+            if building is None:
+                building = do_add_building(estate, name=building_name, floors=first.floors, entrances=[entrance_name], actor=actor)
+                counts["buildings"] += 1
+                counts["entrances"] += 1
+            elif building.floors != first.floors:
+                raise ActionError(f"{estate_name}{building_name}已登记为{building.floors}层，表中为{first.floors}层。", field="floors")
+            entrance = building.entrances.filter(name=entrance_name).first()
+            if entrance is None:
+                entrance = Entrance.objects.create(building=building, name=entrance_name)
+                RegisterEvent.objects.create(estate=estate, actor=actor, kind="entrance_added", note=f"登记{entrance}")
+                counts["entrances"] += 1
+            drafts = [DwellingDraft(number=row.number, floor=row.floor, area=row.area, residents_over_60=row.over_60,
+                                    owners=[OwnerDraft(name=name, id_number=id_number, phone=phone) for name, id_number, phone in row.owners])
+                      for row in group]
+            counts["dwellings"] += len(do_add_dwellings(entrance, drafts, actor=actor))
+        except ActionError as error:
+            raise ActionError(f"第{first.row}行起（{estate_name}{building_name}{entrance_name}）：{error.message}", field="file") from None
+    return counts
