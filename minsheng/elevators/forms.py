@@ -129,3 +129,23 @@ class LinkCaseForm(forms.Form):
 class RegisterImportForm(forms.Form):
     file = forms.FileField(label="住户登记表（.xlsx）", error_messages={"required": "请选择要导入的文件。"},
                            help_text="一行一户；第一行为列名。任何一行有错，整个文件都不会导入。")
+
+
+class FileApplicationForm(forms.Form):
+    representatives = forms.ModelMultipleChoiceField(
+        label="业主代表", queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text="本单元业主推选的代表，1至5人。", error_messages={"required": "请选择业主代表。", "invalid_choice": "请从本单元业主中选择。"})
+    filed_on = BoundedDateField(label="申请日期", error_messages={**required("申请日期"), "invalid": "申请日期格式不正确，请写成2026-03-02。"})
+    implementing_body = forms.CharField(label="实施主体", max_length=100, required=False,
+                                        help_text="可在协议环节再确定。")
+
+    def __init__(self, *args, entrance, **kwargs):
+        super().__init__(*args, **kwargs)
+        from minsheng.elevators.models import Owner
+
+        owners = Owner.objects.filter(dwellings__entrance=entrance).distinct().order_by("pk")
+        rooms: dict[int, list[str]] = {}
+        for owner_id, number in entrance.dwellings.values_list("owners", "number"):
+            rooms.setdefault(owner_id, []).append(number)
+        self.fields["representatives"].queryset = owners
+        self.fields["representatives"].label_from_instance = lambda owner: f"{owner.name}（{'、'.join(rooms.get(owner.pk, []))}室）"

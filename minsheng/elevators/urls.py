@@ -10,6 +10,8 @@ urlpatterns = [
     path("a/<str:number>/", views.public_application, name="public"),
     # Staff.
     path("staff/", views.staff_list, name="list"),
+    path("staff/new/", views.new_application, name="new"),
+    path("staff/new/<int:entrance_pk>/", views.file_application, name="file"),
     path("staff/register/import/", views.import_register, name="import"),
     path("staff/register/template.xlsx", views.import_template, name="import-template"),
     path("staff/<int:pk>/", views.staff_application, name="application"),

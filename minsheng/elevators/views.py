@@ -376,3 +376,48 @@ def import_template(request):
     response = HttpResponse(register_xlsx.template_workbook(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('加装电梯住户登记模板.xlsx')}"
     return response
+
+
+@login_required
+def new_application(request):
+    """Find the entrance the owners apply for, by its estate's name."""
+    from minsheng.elevators.models import Entrance
+    from minsheng.org.access import in_jurisdiction_q, is_staff_member
+
+    if not is_staff_member(request.user):
+        raise Http404
+    words = request.GET.get("q", "").strip()[:60]
+    entrances = []
+    if words:
+        entrances = list(
+            Entrance.objects.filter(in_jurisdiction_q(request.user, "building__estate__region"),
+                                    building__estate__name__contains=words)
+            .select_related("building__estate__region").order_by("building__estate__name", "building__name", "name")[:50]
+        )
+    return render(request, "elevators/new.html", {"words": words, "entrances": entrances})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_application(request, entrance_pk: int):
+    from minsheng.elevators.models import Entrance
+    from minsheng.org.access import in_jurisdiction
+
+    entrance = Entrance.objects.select_related("building__estate__region").filter(pk=entrance_pk).first()
+    if entrance is None or not in_jurisdiction(request.user, entrance.building.estate.region):
+        raise Http404
+    form = forms.FileApplicationForm(request.POST or None, entrance=entrance, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = actions.do_file_application(
+                entrance, filed_on=form.cleaned_data["filed_on"], representatives=list(form.cleaned_data["representatives"]),
+                implementing_body=form.cleaned_data["implementing_body"], actor=request.user)
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            messages.success(request, f"已登记申请{application.number}。")
+            return redirect("elevators:application", pk=application.pk)
+    personal = True  # the street and the bureau registering it handle these owners' matter
+    return render(request, "elevators/file.html", {"entrance": entrance, "form": form, "personal": personal,
+                                                   "dwellings": entrance.dwellings.order_by("floor", "number")},
+                  status=400 if form.errors else 200)

@@ -160,3 +160,21 @@ def test_the_api_serves_the_funnel_to_anyone_and_an_application_to_its_staff(cli
     refused = client.post(f"{url}/advance", {"expected_stage": Stage.CONSULTATION}, content_type="application/json",
                           **bearer(worker))
     assert refused.status_code == 400 and refused.json()["field"] == "stage"  # the vote has not passed
+
+
+def test_the_street_finds_the_entrance_and_files_for_the_owners(client, people, worker):
+    make_rule_set(people.city)
+    entrance = make_entrance(people, estate_name="烟草公司宿舍", building="2栋")
+    client.force_login(worker)
+    found = client.get("/elevators/staff/new/", {"q": "烟草"}).content.decode()
+    assert "烟草公司宿舍2栋1单元" in found
+    page = client.get(f"/elevators/staff/new/{entrance.pk}/").content.decode()
+    assert "（701室）" in page
+    refused = client.post(f"/elevators/staff/new/{entrance.pk}/", {"filed_on": "2026-03-02"})
+    assert refused.status_code == 400 and "业主代表：请选择业主代表。" in refused.content.decode()
+    owners = [d.voter.pk for d in entrance.dwellings.filter(floor=7)]
+    response = client.post(f"/elevators/staff/new/{entrance.pk}/", {"filed_on": "2026-03-02", "representatives": owners})
+    application = Application.objects.get(entrance=entrance)
+    assert response.status_code == 302 and response["Location"] == f"/elevators/staff/{application.pk}/"
+    client.force_login(people.xu)  # another county's staff cannot even see the entrance
+    assert client.get(f"/elevators/staff/new/{entrance.pk}/").status_code == 404
