@@ -126,7 +126,8 @@ def staff_list(request):
 def _panels(request, application, bound: dict) -> dict:
     """The forms for what may be done now, bound to the POST that failed if any."""
     def form(name, cls, **kwargs):
-        return bound.get(name) or cls(**kwargs)
+        # Each panel's fields carry its name (vote-dwelling, shaft-dwelling...): ids stay unique on the page.
+        return bound.get(name) or cls(prefix=name, **kwargs)
 
     may_run = rules.may_run_consultation(request.user, application)
     stage = application.stage
@@ -210,13 +211,13 @@ def act(request, pk: int, action: str):
     name = action
     try:
         if action == "advance":
-            form = forms.AdvanceForm(request.POST)
+            form = forms.AdvanceForm(request.POST, prefix="advance")
             if form.is_valid():
                 actions.do_advance_stage(application, actor=user, note=form.cleaned_data["note"],
                                          expected_stage=form.cleaned_data["expected_stage"])
                 return _done(request, application, "已办结本环节。")
         elif action == "vote":
-            form = forms.VoteForm(request.POST, application=application)
+            form = forms.VoteForm(request.POST, application=application, prefix="vote")
             if form.is_valid():
                 data = form.cleaned_data
                 dwelling = data["dwelling"]
@@ -224,24 +225,24 @@ def act(request, pk: int, action: str):
                                        choice=data["choice"], cast_on=data["cast_on"], actor=user)
                 return _done(request, application, f"已录入{dwelling.number}室的表决意见。", anchor="votes")
         elif action == "shaft":
-            form = forms.ShaftForm(request.POST, application=application)
+            form = forms.ShaftForm(request.POST, application=application, prefix="shaft")
             if form.is_valid():
                 actions.do_mark_shaft_dwelling(application, dwelling=form.cleaned_data["dwelling"], actor=user)
                 return _done(request, application, "已标记。", anchor="votes")
         elif action == "costs":
-            form = forms.CostForm(request.POST)
+            form = forms.CostForm(request.POST, prefix="costs")
             if form.is_valid():
                 data = form.cleaned_data
                 actions.do_set_costs(application, estimated_cost=data["estimated_cost"], subsidy=data["subsidy"] or None,
                                      method=data["method"], implementing_body=data["implementing_body"], actor=user)
                 return _done(request, application, "已保存造价和分摊方案。", anchor="costs")
         elif action == "notice":
-            form = forms.NoticeForm(request.POST)
+            form = forms.NoticeForm(request.POST, prefix="notice")
             if form.is_valid():
                 actions.do_publish_notice(application, text=form.cleaned_data["text"], days=form.cleaned_data["days"], actor=user)
                 return _done(request, application, "公示已发布。")
         elif action == "objection":
-            form = forms.ObjectionForm(request.POST, application=application)
+            form = forms.ObjectionForm(request.POST, application=application, prefix="objection")
             if form.is_valid():
                 data = form.cleaned_data
                 actions.do_file_objection(application, reason=data["reason"], filed_on=data["filed_on"], dwelling=data["dwelling"],
@@ -266,17 +267,17 @@ def act(request, pk: int, action: str):
                                                actor=user)
                     return _done(request, application, "异议已办结。", anchor="objections")
         elif action == "reject":
-            form = forms.ReasonForm(request.POST)
+            form = forms.ReasonForm(request.POST, prefix="reject")
             if form.is_valid():
                 actions.do_reject_application(application, reason=form.cleaned_data["reason"], actor=user)
                 return _done(request, application, "已作出不予通过的决定。")
         elif action == "withdraw":
-            form = forms.ReasonForm(request.POST)
+            form = forms.ReasonForm(request.POST, prefix="withdraw")
             if form.is_valid():
                 actions.do_withdraw_application(application, reason=form.cleaned_data["reason"], actor=user)
                 return _done(request, application, "已撤回。")
         elif action == "link":
-            form = forms.LinkCaseForm(request.POST)
+            form = forms.LinkCaseForm(request.POST, prefix="link")
             if form.is_valid():
                 case = _case_by_number(user, form.cleaned_data["number"])
                 actions.do_link_case(application, case, actor=user)

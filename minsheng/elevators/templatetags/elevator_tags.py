@@ -12,3 +12,14 @@ def share(value) -> str:
         return "—"
     tenths = int(Fraction(value) * 1000)
     return f"{tenths // 10}.{tenths % 10}%"
+
+
+@register.filter
+def event_kind(event) -> str:
+    """An application event's kind as its timeline names it (提出申请, 进入下一环节...)."""
+    from minsheng.elevators.models import EventKind
+
+    try:
+        return EventKind(event.kind).label
+    except ValueError:
+        return event.kind

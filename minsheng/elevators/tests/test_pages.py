@@ -83,7 +83,7 @@ def test_the_street_enters_a_vote_on_the_page_and_the_ratios_move(client, applic
     client.force_login(worker)
     dwelling = application.entrance.dwellings.get(number="301")
     response = client.post(f"/elevators/staff/{application.pk}/act/vote/", {
-        "dwelling": dwelling.pk, "area": str(dwelling.area), "choice": Choice.AGREE, "cast_on": "2026-03-02"})
+        "vote-dwelling": dwelling.pk, "vote-area": str(dwelling.area), "vote-choice": Choice.AGREE, "vote-cast_on": "2026-03-02"})
     assert response.status_code == 302
     page = client.get(f"/elevators/staff/{application.pk}/").content.decode()
     assert "已录入301室的表决意见" in page and "参与表决面积" in page
@@ -94,7 +94,7 @@ def test_a_wrong_area_on_the_page_is_refused_on_its_field_and_nothing_is_saved(c
     client.force_login(worker)
     dwelling = application.entrance.dwellings.get(number="301")
     response = client.post(f"/elevators/staff/{application.pk}/act/vote/", {
-        "dwelling": dwelling.pk, "area": "99.99", "choice": Choice.AGREE, "cast_on": "2026-03-02"})
+        "vote-dwelling": dwelling.pk, "vote-area": "99.99", "vote-choice": Choice.AGREE, "vote-cast_on": "2026-03-02"})
     page = response.content.decode()
     assert response.status_code == 400
     assert f"表决票上的专有部分面积（㎡）：专有部分面积与产权登记不符：301室登记为{dwelling.area}㎡" in page
@@ -102,11 +102,11 @@ def test_a_wrong_area_on_the_page_is_refused_on_its_field_and_nothing_is_saved(c
 
 
 @pytest.mark.parametrize("action, data", [
-    ("vote", {"dwelling": "99999999999999999999", "area": "NaN", "choice": "x", "cast_on": "2026-02-30"}),
-    ("costs", {"estimated_cost": "1e400", "method": "area"}),
-    ("notice", {"text": "\x00", "days": "-1"}),
+    ("vote", {"vote-dwelling": "99999999999999999999", "vote-area": "NaN", "vote-choice": "x", "vote-cast_on": "2026-02-30"}),
+    ("costs", {"costs-estimated_cost": "1e400", "costs-method": "area"}),
+    ("notice", {"notice-text": "\x00", "notice-days": "-1"}),
     ("mediation", {"objection": "abc"}),
-    ("link", {"number": "nope"}),
+    ("link", {"link-number": "nope"}),
     ("nothing", {}),
 ])
 def test_bad_input_on_any_action_is_a_clear_refusal(client, application, worker, action, data):
