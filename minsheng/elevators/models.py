@@ -246,6 +246,8 @@ class Application(models.Model):
     closed_at = models.DateTimeField("撤回或未通过时间", null=True, blank=True)
 
     maintenance_contractor = models.CharField("维保单位", max_length=100, blank=True)
+    # The contractor's mobile: the worker texts the servicing and inspection reminders to it.
+    maintenance_phone = models.CharField("维保单位联系电话", max_length=11, blank=True)
     entered_service_on = models.DateField("投入使用日期", null=True, blank=True)
     last_serviced_on = models.DateField("最近维保日期", null=True, blank=True)
     inspection_expires_on = models.DateField("定期检验有效期至", null=True, blank=True)
@@ -454,7 +456,10 @@ class EventKind(models.TextChoices):
     OBJECTION_CLOSED = "objection_closed", "异议处理完毕"
     REJECTED = "rejected", "审查不通过"
     WITHDRAWN = "withdrawn", "撤回申请"
+    WARNED = "warned", "临期预警"
     LATE = "late", "环节超期"
+    ESCALATED = "escalated", "逾期督办"
+    MAINTENANCE = "maintenance", "登记维保单位和定期检验"
     SERVICED = "serviced", "维护保养"
     CASE_LINKED = "case_linked", "关联办不成事反映"
     REMINDER = "reminder", "提醒"

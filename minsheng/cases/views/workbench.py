@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from minsheng.cases import actions, forms as case_forms, publication, queries, rules
+from minsheng.cases import actions, forms as case_forms, links, publication, queries, rules
 from minsheng.cases.actions.privacy import do_log_personal_data_view
 from minsheng.cases.models import Case, EventKind
 from minsheng.cases.views.common import dispatch_departments, list_rows
@@ -211,6 +211,8 @@ def _render_case(
             "notices": notices,
             "answer_form": case_forms.AnswerNoticeForm(),
             "stuck_departments": case.stuck_departments.all(),
+            # What the case is about in the programmes (an elevator application...): cases.links.
+            "links": links.links_for(case, request.user),
             "co_departments": case.co_departments.all(),
             "answers": _answers(case),
             "attachments": case.attachments.all(),

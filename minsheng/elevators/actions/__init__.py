@@ -19,6 +19,11 @@ from minsheng.elevators.actions.consultation import (  # noqa: F401
     do_record_mediation,
     do_record_vote,
 )
+from minsheng.elevators.actions.service import (  # noqa: F401
+    do_record_service,
+    do_set_maintenance,
+    sweep_due_applications,
+)
 from minsheng.elevators.actions.register import (  # noqa: F401
     DwellingDraft,
     OwnerDraft,

@@ -3,9 +3,10 @@ the current batch), or once with --once for cron and tests.
 
 Each round: warnings and escalations up the ladder, callback invitations and archiving,
 provisional deadlines re-counted once their year's official holiday schedule is known (and a
-weekly reminder to import it from 1 November), then the notification outbox, and forgetting
-idempotency keys past their day. Several workers may run at once: each claims rows with
-SKIP LOCKED, so no case is escalated and no message sent twice."""
+weekly reminder to import it from 1 November), then every other app's due work (the sweeps the
+apps registered in core.sweeps: the elevator applications' ladder and reminders...), then the
+notification outbox, and forgetting idempotency keys past their day. Several workers may run at
+once: each claims rows with SKIP LOCKED, so no case is escalated and no message sent twice."""
 
 import signal
 import time
@@ -13,6 +14,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from minsheng.cases.actions import do_remind_calendar_import, send_pending, sweep_due_cases, sweep_provisional_dues
+from minsheng.core import sweeps
 from minsheng.core.idempotency import purge_expired
 
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stopping = False
+        self.others: dict[str, int] = {}  # each registered sweep's count in the last round
         if not options["once"]:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
@@ -35,9 +38,11 @@ class Command(BaseCommand):
             cases, messages = self.round(options["batch"])
             if options["once"]:
                 self.stdout.write(f"处理到期办件{cases}件，发送通知{messages}条。")
+                self._report_others()
                 return
             if cases or messages:
                 self.stdout.write(f"处理到期办件{cases}件，发送通知{messages}条。")
+            self._report_others()
             # Sleep in short steps so SIGTERM is honoured promptly.
             waited = 0.0
             while not self.stopping and waited < options["interval"] and not (cases == options["batch"]):
@@ -60,6 +65,16 @@ class Command(BaseCommand):
             if corrected < batch:
                 break
         do_remind_calendar_import()
+        # Every other app's due work, before the outbox: what they queue goes out this round.
+        self.others = {}
+        for name, sweep in sweeps.registered():
+            done = 0
+            while not self.stopping:
+                count = sweep(batch)
+                done += count
+                if count < batch:
+                    break
+            self.others[name] = done
         while True:
             sent = send_pending(limit=batch)
             messages += sent
@@ -67,6 +82,11 @@ class Command(BaseCommand):
                 break
         purge_expired()
         return cases, messages
+
+    def _report_others(self) -> None:
+        for name, done in self.others.items():
+            if done:
+                self.stdout.write(f"{name}：处理到期事项{done}件。")
 
     def _stop(self, signum, frame):
         self.stopping = True
