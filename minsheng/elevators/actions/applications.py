@@ -129,8 +129,7 @@ def do_file_application(entrance: Entrance, *, filed_on: date, representatives: 
         total_heads=len({dwelling.voter_id for dwelling in dwellings}),
         stage=Stage.FEASIBILITY, stage_started_at=now,
     )
-    application.region = estate.region
-    if not rules.works_for_street(actor, application) and actor is not None and not rules.may_act_on_stage(actor, application, Stage.FEASIBILITY):
+    if actor is not None and not rules.works_for_street(actor, application) and not rules.may_act_on_stage(actor, application, Stage.FEASIBILITY):
         raise NotAllowed("只有所在街道、社区或县住建局的工作人员可以为业主登记申请。")
     application.number = _number(estate.region, filed_on.year)
     try:

@@ -386,3 +386,9 @@ def test_the_funnel_counts_milestones_reached_and_the_stage_of_the_day(people, a
     assert application.completed_at == records[Stage.ACCEPTANCE]
     joint = next(row for row in stage_days() if row["stage"] == Stage.JOINT_REVIEW)
     assert joint["finished"] == 1 and joint["average"] == workdays.working_days_between(date(2026, 3, 13), date(2026, 3, 20))
+
+
+def test_an_import_or_command_files_without_an_actor(entrance):
+    application = actions.do_file_application(entrance, filed_on=date(2026, 2, 27),
+                                              representatives=[entrance.dwellings.first().voter], actor=None)
+    assert ApplicationEvent.objects.get(application=application).actor is None
