@@ -149,3 +149,17 @@ class FileApplicationForm(forms.Form):
             rooms.setdefault(owner_id, []).append(number)
         self.fields["representatives"].queryset = owners
         self.fields["representatives"].label_from_instance = lambda owner: f"{owner.name}（{'、'.join(rooms.get(owner.pk, []))}室）"
+
+
+class MaintenanceForm(forms.Form):
+    contractor = forms.CharField(label="维保单位", max_length=100, error_messages=required("维保单位"))
+    phone = forms.CharField(label="维保单位手机号码", max_length=20, error_messages=required("维保单位手机号码"),
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+                            help_text="到期维保和定期检验的提醒短信发到这个号码。")
+    inspection_expires_on = BoundedDateField(label="定期检验有效期至", error_messages={
+        **required("定期检验有效期"), "invalid": "定期检验有效期格式不正确，请写成2027-06-30。"})
+
+
+class ServiceForm(forms.Form):
+    serviced_on = BoundedDateField(label="维保日期", error_messages={**required("维保日期"), "invalid": "维保日期格式不正确。"})
+    note = forms.CharField(label="维保情况", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -154,6 +154,11 @@ def _panels(request, application, bound: dict) -> dict:
     if may_run and application.is_open:
         panels["withdraw"] = form("withdraw", forms.ReasonForm)
     panels["link"] = form("link", forms.LinkCaseForm)
+    if stage == Stage.IN_SERVICE and (may_run or rules.may_act_on_stage(request.user, application, Stage.REGISTRATION)):
+        panels["maintenance"] = form("maintenance", forms.MaintenanceForm, initial={
+            "contractor": application.maintenance_contractor, "phone": application.maintenance_phone,
+            "inspection_expires_on": application.inspection_expires_on})
+        panels["service"] = form("service", forms.ServiceForm, initial={"serviced_on": timezone.localdate()})
     return panels
 
 
@@ -197,7 +202,8 @@ def staff_application(request, pk: int):
     return _page(request, application)
 
 
-ACTIONS = ("advance", "vote", "shaft", "costs", "notice", "objection", "mediation", "close_objection", "reject", "withdraw", "link")
+ACTIONS = ("advance", "vote", "shaft", "costs", "notice", "objection", "mediation", "close_objection", "reject", "withdraw", "link",
+           "maintenance", "service")
 
 
 @login_required
@@ -282,6 +288,19 @@ def act(request, pk: int, action: str):
                 case = _case_by_number(user, form.cleaned_data["number"])
                 actions.do_link_case(application, case, actor=user)
                 return _done(request, application, f"已关联诉求件{case.number}。", anchor="cases")
+        elif action == "maintenance":
+            form = forms.MaintenanceForm(request.POST, prefix="maintenance")
+            if form.is_valid():
+                data = form.cleaned_data
+                actions.do_set_maintenance(application, contractor=data["contractor"], phone=data["phone"],
+                                           inspection_expires_on=data["inspection_expires_on"], actor=user)
+                return _done(request, application, "已登记维保单位和定期检验。", anchor="service")
+        elif action == "service":
+            form = forms.ServiceForm(request.POST, prefix="service")
+            if form.is_valid():
+                actions.do_record_service(application, serviced_on=form.cleaned_data["serviced_on"],
+                                          note=form.cleaned_data["note"], actor=user)
+                return _done(request, application, "已记录本次维保。", anchor="service")
     except ActionError as error:
         if form is None:
             messages.error(request, error.message)

@@ -379,3 +379,19 @@ def test_only_the_street_the_market_bureau_and_oversight_record_maintenance(peop
     market = make_user("shijian", make_department("湖口县市场监管局", people.hukou), Role.HANDLER, full_name="施检")
     actions.do_record_service(in_service, serviced_on=date(2026, 3, 13), actor=market)
     actions.do_set_maintenance(in_service, **MAINTENANCE, actor=people.sun)
+
+
+def test_the_street_keeps_the_lifts_service_record_on_its_page(client, people, in_service, worker):
+    client.force_login(worker)
+    page = client.get(f"/elevators/staff/{in_service.pk}/").content.decode()
+    assert "运行维护" in page and "登记维保单位和定期检验" in page
+    refused = client.post(f"/elevators/staff/{in_service.pk}/act/maintenance/", {
+        "maintenance-contractor": "九江安达电梯维保有限公司", "maintenance-phone": "0792-1234",
+        "maintenance-inspection_expires_on": "2027-03-31"})
+    assert refused.status_code == 400 and "维保单位手机号码：" in refused.content.decode()
+    saved = client.post(f"/elevators/staff/{in_service.pk}/act/maintenance/", {
+        "maintenance-contractor": "九江安达电梯维保有限公司", "maintenance-phone": "13907921234",
+        "maintenance-inspection_expires_on": "2027-03-31"})
+    assert saved.status_code == 302
+    in_service.refresh_from_db()
+    assert in_service.maintenance_contractor == "九江安达电梯维保有限公司" and in_service.maintenance_phone == "13907921234"
