@@ -79,16 +79,23 @@ class Funnel:
 
 def funnel(as_of: date, region: Region | None = None) -> Funnel:
     """The city's (or a county's) funnel as of the end of `as_of`, with one row per county (per
-    street in a county). Two queries over the applications, whatever their number."""
+    street in a county). One pass over the applications grouped by the area's id; the totals
+    are the rows' sums (every figure is a count or a sum, so they add up exactly) and the dozen
+    names are looked up after: at 100,000 applications a second pass for the totals, or grouping
+    by the joined names, doubles the time (bench/results/elevators.md)."""
     moment = end_of(as_of)
     applications = _scope(region).filter(filed_on__lte=as_of)
-    figures = applications.aggregate(**_figures(moment))
-    by = "street" if region is not None and region.level == RegionLevel.COUNTY else "region"
-    rows = list(applications.values(by, f"{by}__name", f"{by}__code").annotate(**_figures(moment)).order_by(f"{by}__code"))
+    by = "street_id" if region is not None and region.level == RegionLevel.COUNTY else "region_id"
+    rows = list(applications.order_by().values(by).annotate(**_figures(moment)))
+    keys = list(_figures(moment))
+    figures = {key: sum(row[key] or 0 for row in rows) for key in keys}
+    names = {r.pk: r for r in Region.objects.filter(pk__in=[row[by] for row in rows if row[by]])}
     for row in rows:
-        row["name"] = row.pop(f"{by}__name") or "未划分街道"
-        row["code"] = row.pop(f"{by}__code") or ""
-        row["key"] = row.pop(by)
+        area = names.get(row.pop(by))
+        row["key"] = area.pk if area else None
+        row["name"] = area.name if area else "未划分街道"
+        row["code"] = area.code if area else ""
+    rows.sort(key=lambda row: (row["code"] == "", row["code"]))
     target_region = region or Region.objects.filter(level=RegionLevel.CITY).first()
     target = Target.objects.filter(region=target_region, year=as_of.year).values_list("completed", flat=True).first()
     return Funnel(as_of=as_of, region=region, figures=figures, target=target, rows=rows)

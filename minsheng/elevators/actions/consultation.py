@@ -5,7 +5,7 @@ objections and their mediation."""
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minsheng.core import clock
@@ -68,21 +68,26 @@ def do_record_vote(application: Application, *, dwelling: Dwelling, voter: Owner
     cast_on = check_date(cast_on, field="cast_on", label="表决日期")
     if cast_on is None or cast_on > timezone.localtime(clock.now()).date() or cast_on < application.filed_on:
         raise ActionError("表决日期应在申请日期和今天之间。", field="cast_on")
-    if application.votes.filter(dwelling=dwelling).exists():
-        raise ActionError(f"{dwelling.number}室已经表决，同一户只能表决一次。", field="dwelling")
     # The dwelling votes through its registered voter: co-owners vote once, as one head.
     head = dwelling.voter
     took_part, agreed = _head_state(application, head)
-    vote = Vote.objects.create(application=application, dwelling=dwelling, voter=head, area=area, choice=choice,
-                               cast_on=cast_on, recorded_by=actor)
+    # A second vote for the dwelling is refused by the unique constraint (vote_one_per_dwelling),
+    # not by a query of its own before: one round trip less on every vote.
+    try:
+        with transaction.atomic():
+            vote = Vote.objects.create(application=application, dwelling=dwelling, voter=head, area=area, choice=choice,
+                                       cast_on=cast_on, recorded_by=actor)
+    except IntegrityError:
+        raise ActionError(f"{dwelling.number}室已经表决，同一户只能表决一次。", field="dwelling") from None
     takes_part, agrees = True, (not took_part or agreed) and choice == Choice.AGREE
     application.participating_area += area
     application.participating_heads += int(takes_part) - int(took_part)
     if choice == Choice.AGREE:
         application.agreeing_area += area
     application.agreeing_heads += int(agrees) - int(agreed)
-    # A shaft dwelling blocks from the moment it is marked until its owner agrees.
-    if choice == Choice.AGREE and application.shaft_dwellings.filter(dwelling=dwelling).exists():
+    # A shaft dwelling blocks from the moment it is marked until its owner agrees (with nothing
+    # blocking there is no shaft dwelling awaiting its vote: no need to look).
+    if choice == Choice.AGREE and application.blocking_owners and application.shaft_dwellings.filter(dwelling=dwelling).exists():
         application.blocking_owners -= 1
     application.save(update_fields=["participating_area", "participating_heads", "agreeing_area", "agreeing_heads",
                                     "blocking_owners"])
