@@ -34,3 +34,4 @@ from minsheng.elevators.actions.register import (  # noqa: F401
     do_import_register,
 )
 from minsheng.elevators.actions.rulesets import do_save_rule_set  # noqa: F401,E402
+from minsheng.elevators.actions.history import LedgerDwelling, LedgerRow, do_import_history  # noqa: F401
