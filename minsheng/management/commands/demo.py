@@ -10,6 +10,7 @@ from django.db import transaction
 
 from minsheng.cases.catalogue import create_kinds, load_catalogue
 from minsheng.cases.demo import load_cases, summary
+from minsheng.elevators.demo import load_elevators
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
@@ -25,6 +26,7 @@ def load_demo_data() -> bool:
         create_kinds()  # the migration made them; a flushed database (the browser tests) has not
         load_catalogue()
         load_cases(regions)
+        load_elevators(regions)
     return True
 
 
