@@ -6,7 +6,8 @@ with the database name replaced by minsheng_bench."""
 import argparse
 import sys
 
-BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability"}
+BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability",
+              "elevators": "bench.elevators"}
 
 
 def main(argv=None) -> int:
