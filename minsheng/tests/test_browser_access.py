@@ -186,6 +186,8 @@ class Facts:
     region_code: str
     kind_pk: int
     category_pk: int
+    lift_number: str
+    lift_county_pk: int
 
 
 def demo_facts() -> Facts:
@@ -207,7 +209,13 @@ def demo_facts() -> Facts:
         .order_by("-subitems", "-steps", "-updates", "pk")
         .first()
     )
+    from minsheng.elevators.models import Application
+
+    lift = Application.objects.select_related("region").get(entrance__building__estate__name="长运宿舍",
+                                                            entrance__building__name="7栋")
     return Facts(
+        lift_number=lift.number,
+        lift_county_pk=lift.region.pk,
         county_code=Region.objects.get(name="浔阳区").code,
         item_pk=item.pk,
         region_code=Region.objects.get(name="湖口县").code,
@@ -284,6 +292,11 @@ PAGES = [
     ("track", "进度查询 /cases/track/", _go(lambda facts: "/cases/track/")),
     ("tracked", "进度查询，查到刚提交的诉求", _track),
     ("login", "工作人员登录 /accounts/login/", _go(lambda facts: "/accounts/login/")),
+    ("lifts", "加装电梯 /elevators/", _go(lambda facts: "/elevators/")),
+    ("lifts-2021", "加装电梯 截至2021年10月30日", _go(lambda facts: "/elevators/?as_of=2021-10-30")),
+    ("lift-lookup", "加装电梯 查到长运宿舍7栋", _go(
+        lambda facts: f"/elevators/lookup/?region={facts.lift_county_pk}&estate=长运宿舍&building=7栋")),
+    ("lift", "加装电梯 赵金德家的申请", _go(lambda facts: f"/elevators/a/{facts.lift_number}/")),
 ]
 
 
