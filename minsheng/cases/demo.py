@@ -1223,8 +1223,10 @@ def scripted(demo: Demo) -> list[Life]:
             (D(1, 15, 30), lambda case: actions.do_request_extension(
                 case, days=5, actor=huang, reason="消防设计审查意见尚未出具，需等待审查结果，预计5个工作日。")),
         ),
+        # 赵阿姨's lift (JOURNEYS.md 3 and 10): stuck at the joint review, 3 visits, a 督办单; the
+        # elevator demo links her application to this case.
         story(
-            (D(8, 9, 10), register(intake("elevator", STUCK, Channel.WINDOW), chen)),
+            (D(8, 9, 10), register(intake("elevator", STUCK, Channel.WINDOW, requester_name="赵秀英", visits=3), chen)),
             (D(8, 9, 30), accept()),
             (D(8, 9, 50), dispatch(housing)),
             (D(7, 9, 30), sign(huang)),

@@ -73,10 +73,10 @@ def do_record_vote(application: Application, *, dwelling: Dwelling, voter: Owner
     took_part, agreed = _head_state(application, head)
     # A second vote for the dwelling is refused by the unique constraint (vote_one_per_dwelling),
     # not by a query of its own before: one round trip less on every vote.
+    # No savepoint around it: the action's own transaction is rolled back with the refusal.
     try:
-        with transaction.atomic():
-            vote = Vote.objects.create(application=application, dwelling=dwelling, voter=head, area=area, choice=choice,
-                                       cast_on=cast_on, recorded_by=actor)
+        vote = Vote.objects.create(application=application, dwelling=dwelling, voter=head, area=area, choice=choice,
+                                   cast_on=cast_on, recorded_by=actor)
     except IntegrityError:
         raise ActionError(f"{dwelling.number}室已经表决，同一户只能表决一次。", field="dwelling") from None
     takes_part, agrees = True, (not took_part or agreed) and choice == Choice.AGREE
