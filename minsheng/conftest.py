@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from minsheng.testing import make_personas
+from minsheng.testing import forget_case_numbers, make_personas
 from minsheng.core.tests.browser import BROWSER_ARGS, CHROMIUM
 
 
@@ -113,15 +113,5 @@ def _fresh_case_numbers(request, django_db_blocker):
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
-    from django.db import connection
-
     with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-        from minsheng.cases.actions import intake
-
-        intake._known_sequences.clear()
+        forget_case_numbers()

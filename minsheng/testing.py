@@ -317,3 +317,30 @@ def resident_id(first17: str) -> str:
     from minsheng.core.identity import resident_id_check_char
 
     return first17 + resident_id_check_char(first17)
+
+
+# --- after a flush -----------------------------------------------------------------------------
+
+def forget_case_numbers() -> None:
+    """PostgreSQL sequences outlive a flush: drop the case-number sequences (and this process's
+    memory of them) so the next case numbers start at 1 again."""
+    from django.db import connection
+
+    from minsheng.cases.actions import intake
+
+    intake._known_sequences.clear()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+
+
+def after_flush() -> None:
+    """What a flush leaves behind, put right: the case kinds the migration created are gone, the
+    case-number sequences remain."""
+    from minsheng.cases.catalogue import create_kinds
+
+    create_kinds()
+    forget_case_numbers()

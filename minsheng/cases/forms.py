@@ -7,19 +7,11 @@ from django.core.exceptions import ValidationError
 
 from minsheng.cases.actions import CONTACT_METHODS
 from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
-from minsheng.core.forms import BoundedDateField, MultipleFileField
+from minsheng.core.forms import BoundedDateField, MultipleFileField, chosen, required
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
 from minsheng.core.text import control_character_message, forbidden_character
 from minsheng.core.uploads import EVIDENCE_EXTENSIONS
 from minsheng.org.models import Department
-
-
-def required(label: str) -> dict:
-    return {"required": f"请填写{label}。"}
-
-
-def chosen(label: str) -> dict:
-    return {"required": f"请选择{label}。", "invalid_choice": f"请从列表中选择{label}。"}
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

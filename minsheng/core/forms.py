@@ -23,6 +23,16 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def required(label: str) -> dict:
+    """A field's error messages when it is left empty, naming it."""
+    return {"required": f"请填写{label}。"}
+
+
+def chosen(label: str) -> dict:
+    """A list's error messages when nothing, or something not listed, is chosen."""
+    return {"required": f"请选择{label}。", "invalid_choice": f"请从列表中选择{label}。"}
+
+
 def apply_action_error(form: forms.Form, error) -> None:
     """Show an action's refusal on the field it names, or above the form."""
     field = error.field if error.field in form.fields else None

@@ -2,17 +2,9 @@
 
 from django import forms
 
-from minsheng.core.forms import BoundedDateField
+from minsheng.core.forms import BoundedDateField, chosen, required
 from minsheng.elevators.models import Choice, CostMethod, MediationLevel, ObjectionState
 from minsheng.org.models import Region, RegionLevel
-
-
-def required(label: str) -> dict:
-    return {"required": f"请填写{label}。"}
-
-
-def chosen(label: str) -> dict:
-    return {"required": f"请选择{label}。", "invalid_choice": f"请从列表中选择{label}。"}
 
 
 def money_field(label: str, *, required_: bool = True, help_text: str = "") -> forms.CharField:

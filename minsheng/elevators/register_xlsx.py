@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from minsheng.core.errors import ActionError
 from minsheng.core.identity import normalize_mobile, normalize_resident_id
+from minsheng.core.spreadsheets import SheetError, cell_text, read_rows
 from minsheng.core.text import forbidden_character
 from minsheng.elevators.actions.register import check_area
 from minsheng.org.models import Region, RegionLevel
@@ -74,12 +75,7 @@ class ParsedRegister:
     rows_read: int = 0
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _whole(value, *, low: int, high: int) -> int | None:
@@ -104,28 +100,14 @@ def _split(text: str) -> list[str]:
 def read_register(data: bytes) -> ParsedRegister:
     parsed = ParsedRegister()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        parsed.errors.append(RowError(0, "", "文件无法作为Excel（.xlsx）工作簿打开。"))
-        return parsed
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = HEADERS.get(_text(name).replace(" ", "").replace("（必填）", ""))
-        if key and key not in columns:
-            columns[key] = index
-    missing = [header for key, header, required in COLUMNS if required and key not in columns]
-    if missing:
-        parsed.errors.append(RowError(0, "", f"缺少必填列：{'、'.join(missing)}。第一行应为列名。"))
+        rows = read_rows(data, HEADERS, [(key, header) for key, header, required in COLUMNS if required])
+    except SheetError as error:
+        parsed.errors.append(RowError(0, "", error.message))
         return parsed
     counties = {region.name: region for region in Region.objects.filter(level=RegionLevel.COUNTY)}
     streets = {(region.parent_id, region.name): region for region in Region.objects.filter(level=RegionLevel.TOWNSHIP)}
     seen: dict[tuple, int] = {}
-    for row_number, row in enumerate(rows, start=2):
-        cells = {key: row[index] if index < len(row) else None for key, index in columns.items()}
-        if all(_text(value) == "" for value in cells.values()):
-            continue
+    for row_number, cells in rows:
         parsed.rows_read += 1
         if parsed.rows_read > MAX_ROWS:
             parsed.errors.append(RowError(row_number, "", f"一次最多导入{MAX_ROWS}行。"))

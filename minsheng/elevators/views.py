@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.forms import apply_action_error
+from minsheng.core.spreadsheets import download
 from minsheng.core.text import check_date, date_words, parse_id
 from minsheng.elevators import actions, forms, queries, register_xlsx, rules, xlsx
 from minsheng.elevators.models import Application, Choice, Objection, ObjectionState, Stage
 from minsheng.elevators.stages import GOVERNMENT_STAGES, OPEN_STAGES, ORDER, PIPELINE, RULES
 from minsheng.org.models import Region, RegionLevel
-
-EARLIEST_FIGURES = queries.EARLIEST_FIGURES
-
 
 def _as_of(request) -> tuple[date, str]:
     """The day the figures are for: today unless a valid earlier day is asked for."""
@@ -39,8 +37,8 @@ def _as_of(request) -> tuple[date, str]:
         check_date(day, field="as_of", label="统计日期")
     except (ValueError, ActionError):
         return today, "统计日期格式不正确，请写成2021-10-30；已显示截至今天的数据。"
-    if day > today or day < EARLIEST_FIGURES:
-        return today, f"统计日期应在{date_words(EARLIEST_FIGURES)}至今天之间；已显示截至今天的数据。"
+    if day > today or day < queries.EARLIEST_FIGURES:
+        return today, f"统计日期应在{date_words(queries.EARLIEST_FIGURES)}至今天之间；已显示截至今天的数据。"
     return day, ""
 
 
@@ -353,15 +351,7 @@ def agreement_sheet(request, pk: int):
         messages.error(request, "尚未录入工程总造价和分摊方案。")
         return redirect("elevators:application", pk=application.pk)
     content = xlsx.agreement_sheet(application, personal=rules.may_see_personal_data(request.user, application))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"{application.number}-费用分摊协议.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(content, f"{application.number}-费用分摊协议.xlsx")
 
 
 @login_required
@@ -391,11 +381,7 @@ def import_register(request):
 
 @login_required
 def import_template(request):
-    from urllib.parse import quote
-
-    response = HttpResponse(register_xlsx.template_workbook(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('加装电梯住户登记模板.xlsx')}"
-    return response
+    return download(register_xlsx.template_workbook(), "加装电梯住户登记模板.xlsx")
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.files import file_response
 from minsheng.core.forms import apply_action_error
+from minsheng.core.spreadsheets import download
 from minsheng.core.text import date_words, parse_id
 from minsheng.core.uploads import XLSX_KIND, check_upload
 from minsheng.org.access import is_staff_member, jurisdiction
@@ -18,7 +19,6 @@ from minsheng.pledges.forms import ImportForm, MilestoneForm, ProgressForm
 from minsheng.pledges.models import Evidence, FocusArea, Level, PledgeItem, PledgeList, Status
 from minsheng.pledges.rules import can_manage_list, can_post_progress
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request, years: list[int]) -> int | None:
@@ -233,23 +233,12 @@ def export_list(request, pk: int):
         pledge_list = queries.access_pledge_list(request.user, pk)
     except NotFound as error:
         raise Http404(error.message) from None
-    response = HttpResponse(xlsx.write_workbook(pledge_list, timezone.localdate()), content_type=XLSX_CONTENT_TYPE)
-    filename = f"{pledge_list.title}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
+    return download(xlsx.write_workbook(pledge_list, timezone.localdate()), f"{pledge_list.title}.xlsx")
 
 
 @login_required
 def import_template(request):
-    response = HttpResponse(xlsx.template_workbook(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('实事清单导入模板.xlsx')}"
-    return response
-
-
-def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
-    return quote(filename)
+    return download(xlsx.template_workbook(), "实事清单导入模板.xlsx")
 
 
 @require_http_methods(["GET"])

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.spreadsheets import SheetError, cell_text, read_rows
 from minsheng.org.models import Department, Region
 from minsheng.pledges.actions import ItemDraft, check_draft
 from minsheng.pledges.models import FocusArea, Level, PledgeList
@@ -100,12 +101,7 @@ class _Lookups:
         return candidates[0]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _date(value) -> date:
@@ -145,29 +141,14 @@ def read_workbook(data: bytes, pledge_list: PledgeList) -> ParsedWorkbook:
     """Parse every row; each problem becomes a RowError and the row is left out of the drafts."""
     parsed = ParsedWorkbook()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        parsed.errors.append(RowError(0, "", "文件无法作为Excel（.xlsx）工作簿打开。"))
-        return parsed
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = HEADERS.get(_text(name).replace(" ", "").replace("（必填）", ""))
-        if key and key not in columns:
-            columns[key] = index
-    missing = [header for key, header, required in COLUMNS if required and key not in columns]
-    if missing:
-        parsed.errors.append(RowError(0, "", f"缺少必填列：{'、'.join(missing)}。第一行应为列名。"))
+        rows = read_rows(data, HEADERS, [(key, header) for key, header, required in COLUMNS if required])
+    except SheetError as error:
+        parsed.errors.append(RowError(0, "", error.message))
         return parsed
 
     lookups = _Lookups()
     numbers: dict[str, int] = {}
-    for row_number, row in enumerate(rows, start=2):
-        cells = {key: row[index] if index < len(row) else None for key, index in columns.items()}
-        if all(_text(value) == "" for value in cells.values()):
-            continue
+    for row_number, cells in rows:
         parsed.rows_read += 1
         if parsed.rows_read > MAX_ROWS:
             parsed.errors.append(RowError(row_number, "", f"一次最多导入{MAX_ROWS}行。"))

@@ -26,6 +26,8 @@ from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import expect
 
+from minsheng.testing import after_flush
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -47,21 +49,6 @@ ZOOM = {
 
 # --- the demo, loaded once ------------------------------------------------------------------
 
-def _fresh_start() -> None:
-    """What a flush leaves behind, put right: the kinds the migration created, and on
-    PostgreSQL the case-number sequences (with this process's memory of them)."""
-    from minsheng.cases.actions import intake
-    from minsheng.cases.catalogue import create_kinds
-
-    create_kinds()
-    intake._known_sequences.clear()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-
-
 def _forget_caches() -> None:
     from minsheng.core import reference
     from minsheng.org import workdays
@@ -82,7 +69,7 @@ class Demo:
     def load(self) -> None:
         from django.test import override_settings
 
-        _fresh_start()
+        after_flush()
         with override_settings(MEDIA_ROOT=self.media):
             call_command("demo", "--no-serve", verbosity=0)
         _forget_caches()
@@ -113,7 +100,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         yield demo
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        _fresh_start()
+        after_flush()
     if demo.copy is not None:
         demo.copy.close()
 

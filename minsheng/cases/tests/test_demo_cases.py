@@ -8,13 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from minsheng.cases import actions, demo as case_demo
-from minsheng.cases.actions import intake
-from minsheng.cases.catalogue import create_kinds
 from minsheng.cases.models import (
     Case,
     CaseEvent,
@@ -28,34 +25,23 @@ from minsheng.cases.models import (
 from minsheng.cases.queries import inbox_tabs, is_under_supervision, supervision_board
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
 from minsheng.org.models import User
+from minsheng.testing import after_flush
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
 LAST_MONTH = (datetime(2026, 10, 1, tzinfo=SHANGHAI), datetime(2026, 11, 1, tzinfo=SHANGHAI))
 
 
-def fresh_start() -> None:
-    """What a flush leaves behind, put right: the kinds the migration created are gone, and on
-    PostgreSQL the case-number sequences (with this process's memory of them) remain."""
-    create_kinds()
-    intake._known_sequences.clear()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-
-
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module by the command `make demo` runs."""
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        fresh_start()
+        after_flush()
         call_command("demo", "--no-serve")
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        fresh_start()
+        after_flush()
 
 
 @pytest.fixture

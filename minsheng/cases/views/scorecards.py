@@ -1,17 +1,16 @@
 """办件考核: department scorecards for a period, on the page and as a spreadsheet."""
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from minsheng.cases import scorecards
 from minsheng.core import clock
 from minsheng.core.errors import ActionError
+from minsheng.core.spreadsheets import download
 from minsheng.org.access import is_staff_member
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The table's sortable columns, in page order; the first click sorts best first.
 SORT_COLUMNS = [("volume", True)] + [(d.key, d.higher_is_better) for d in scorecards.DEFINITIONS] + [("composite", True)]
@@ -116,10 +115,7 @@ def scorecard_export(request):
     filters, choices, report, error = _report(request)
     if error is not None:
         return _render(request, filters, choices, report, error, status=400)
-    response = HttpResponse(scorecards.scorecard_workbook(report), content_type=XLSX_CONTENT_TYPE)
-    filename = scorecards.export_filename(report.period)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(scorecards.scorecard_workbook(report), scorecards.export_filename(report.period))
 
 
 @login_required

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from minsheng.core import clock
@@ -20,7 +20,6 @@ from minsheng.elevators.models import (
     ApplicationCase,
     ApplicationCounter,
     CostMethod,
-    Dwelling,
     Entrance,
     EventKind,
     Owner,
@@ -378,6 +377,3 @@ def stage_summary(application: Application) -> dict:
         "late_days": late_days,
     }
 
-
-def entrance_totals(entrance: Entrance) -> dict:
-    return entrance.dwellings.aggregate(households=Count("pk"), area=Sum("area"))

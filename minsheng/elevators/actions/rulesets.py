@@ -9,7 +9,7 @@ from django.db import transaction
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, check_text
 from minsheng.elevators.models import CostMethod, RuleSet
-from minsheng.elevators.stages import GOVERNMENT_STAGES, Stage
+from minsheng.elevators.stages import GOVERNMENT_STAGES
 from minsheng.org.access import in_jurisdiction
 from minsheng.org.models import OrgEvent, Role, User
 
@@ -98,5 +98,3 @@ def do_save_rule_set(rule_set: RuleSet, *, actor: User | None) -> RuleSet:
                             note=("新增" if created else "修改") + f"{rule_set}", data={"rule_set": rule_set.pk})
     return rule_set
 
-
-STAGE_NAMES = {stage: Stage(stage).label for stage in GOVERNMENT_STAGES}

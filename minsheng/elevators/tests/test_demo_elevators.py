@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
-from minsheng.cases.catalogue import create_kinds
 from minsheng.elevators import actions, queries
 from minsheng.elevators.demo import REPORT_DAY, TARGETS
 from minsheng.elevators.models import (
@@ -27,6 +25,7 @@ from minsheng.elevators.models import (
 )
 from minsheng.elevators.stages import GOVERNMENT_STAGES, PIPELINE, Stage
 from minsheng.org.models import Region
+from minsheng.testing import after_flush
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
@@ -35,29 +34,15 @@ TODAY = NOW.date()
 pytestmark = pytest.mark.django_db
 
 
-def fresh_start() -> None:
-    """What a flush leaves behind, put right (as the cases' demo test does): the case kinds, and
-    on PostgreSQL the case-number sequences."""
-    from minsheng.cases.actions import intake
-
-    create_kinds()
-    intake._known_sequences.clear()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'case_number_%%'")
-            for (name,) in cursor.fetchall():
-                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-
-
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        fresh_start()
+        after_flush()
         call_command("demo", "--no-serve")
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        fresh_start()
+        after_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from minsheng.elevators import actions
-from minsheng.elevators.models import Application, Choice, Owner, Target, Vote
+from minsheng.elevators.models import Application, Choice, Target, Vote
 from minsheng.elevators.stages import Stage
 from minsheng.testing import make_entrance, make_rule_set, make_street_office
 

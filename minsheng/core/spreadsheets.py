@@ -1,0 +1,63 @@
+"""What every spreadsheet import and export shares: reading a workbook's first sheet by its
+column names, a cell as text, and the download response of a generated workbook."""
+
+import io
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import load_workbook
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SheetError(Exception):
+    """The file cannot be read as the import expects (not a workbook, required columns missing)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def cell_text(value) -> str:
+    """A cell as the person typed it: 2026.0 read back as 2026, spaces trimmed, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_rows(data: bytes, headers: dict[str, str], required: list[tuple[str, str]]) -> Iterator[tuple[int, dict]]:
+    """The first sheet's non-empty rows as (row number, {key: cell}), its columns found by the
+    names in the first row (`headers` maps a name, or an alias, to a key; "（必填）" and spaces in
+    a name are ignored). Raises SheetError before the first row for an unreadable file or a
+    missing required column (`required`: (key, name) pairs)."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise SheetError("文件无法作为Excel（.xlsx）工作簿打开。") from None
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    columns: dict[str, int] = {}
+    for index, name in enumerate(next(rows, None) or ()):
+        key = headers.get(cell_text(name).replace(" ", "").replace("（必填）", ""))
+        if key and key not in columns:
+            columns[key] = index
+    missing = [name for key, name in required if key not in columns]
+    if missing:
+        raise SheetError(f"缺少必填列：{'、'.join(missing)}。第一行应为列名。")
+    return _cells(rows, columns)
+
+
+def _cells(rows, columns: dict[str, int]) -> Iterator[tuple[int, dict]]:
+    for row_number, row in enumerate(rows, start=2):
+        cells = {key: row[index] if index < len(row) else None for key, index in columns.items()}
+        if any(cell_text(value) != "" for value in cells.values()):
+            yield row_number, cells
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:
+    """A generated file as a download under its Chinese name (RFC 5987)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
