@@ -30,11 +30,13 @@ demo: install
 # embedded shared cache, a database table); then, when REDIS_URL names a Redis, the tests of
 # state shared across processes again with Redis, as production runs them.
 SHARED_STATE_TESTS = minsheng/open311 minsheng/cases/tests/test_tracking_limits.py minsheng/core/tests/test_shared_cache.py
+# Test processes (pytest-xdist; each has its own test database): make test TEST_WORKERS=1 for one.
+TEST_WORKERS ?= 2
 test: dev
-	DATABASE_URL= REDIS_URL= $(BIN)/python -m pytest -q -m "not browser"
+	DATABASE_URL= REDIS_URL= $(BIN)/python -m pytest -q -m "not browser" -n $(TEST_WORKERS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL"; \
-		REDIS_URL= $(BIN)/python -m pytest -q -m "not browser"; \
+		REDIS_URL= $(BIN)/python -m pytest -q -m "not browser" -n $(TEST_WORKERS); \
 	else echo "DATABASE_URL is not set: skipped the PostgreSQL run."; fi
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "== shared state in Redis: $$REDIS_URL"; \

@@ -48,6 +48,13 @@ def case_links(case, user) -> list[dict]:
             lines.append(timing)
         if link.stage != application.stage:
             lines.append(f"反映时处于“{link.get_stage_display()}”环节")
+        if application.stage == "in_service":
+            # A fault report: whom the handler calls out (a company's line, not a resident's).
+            if application.maintenance_contractor:
+                lines.append(f"维保单位：{application.maintenance_contractor}"
+                             + (f"，电话{application.maintenance_phone}" if application.maintenance_phone else ""))
+            if application.last_serviced_on:
+                lines.append(f"最近维保：{application.last_serviced_on:%Y-%m-%d}")
         url = ""
         if rules.may_view(user, application):
             try:

@@ -1,5 +1,7 @@
 """The elevator pages' forms: they parse what people type; the actions decide."""
 
+import uuid
+
 from django import forms
 
 from minsheng.core.forms import BoundedDateField, chosen, required
@@ -155,3 +157,27 @@ class MaintenanceForm(forms.Form):
 class ServiceForm(forms.Form):
     serviced_on = BoundedDateField(label="维保日期", error_messages={**required("维保日期"), "invalid": "维保日期格式不正确。"})
     note = forms.CharField(label="维保情况", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FaultForm(forms.Form):
+    """A resident reports a fault of the lift from its public page: no account needed."""
+
+    fault = forms.ChoiceField(label="故障情况", choices=(), widget=forms.RadioSelect, error_messages=chosen("故障情况"))
+    description = forms.CharField(label="具体情况", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="什么时候发现的、在哪一层、现在是否还能使用。",
+                                  error_messages={**required("具体情况"), "max_length": "具体情况不能超过1000字。"})
+    floor = forms.CharField(label="您住在几楼", max_length=10, required=False, help_text="如：7楼。便于维保人员联系。")
+    requester_name = forms.CharField(label="姓名", max_length=30, error_messages=required("姓名"),
+                                     widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    requester_phone = forms.CharField(label="手机号码", max_length=20, error_messages=required("手机号码"),
+                                      help_text="只对承办人员可见，用于告知处理结果。",
+                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fault"].choices = choices
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)

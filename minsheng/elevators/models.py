@@ -462,6 +462,7 @@ class EventKind(models.TextChoices):
     MAINTENANCE = "maintenance", "登记维保单位和定期检验"
     SERVICED = "serviced", "维护保养"
     CASE_LINKED = "case_linked", "关联办不成事反映"
+    FAULT = "fault", "故障报修"
     REMINDER = "reminder", "提醒"
 
 

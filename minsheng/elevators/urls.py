@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.funnel_page, name="funnel"),
     path("lookup/", views.lookup, name="lookup"),
     path("a/<str:number>/", views.public_application, name="public"),
+    path("a/<str:number>/fault/", views.report_fault, name="fault"),
     # Staff.
     path("staff/", views.staff_list, name="list"),
     path("staff/new/", views.new_application, name="new"),

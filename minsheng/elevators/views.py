@@ -85,6 +85,42 @@ def public_application(request, number: str):
     })
 
 
+@require_http_methods(["GET", "POST"])
+def report_fault(request, number: str):
+    """A resident reports a fault of a lift in service: a case routed by the 电梯故障 category and
+    linked to the application; the receipt is the case engine's (number and query code)."""
+    from minsheng.cases.views.public import SUBMITTED_KEY
+
+    application = (
+        Application.objects.select_related("entrance__building__estate", "region")
+        .filter(number=number[:30], stage=Stage.IN_SERVICE).first()
+    )
+    if application is None:
+        raise Http404("没有找到这部投入使用的电梯。")
+    category = actions.fault_category()
+    form = forms.FaultForm(request.POST or None, choices=actions.fault_choices(category))
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["website"]:  # a bot: answer as if all went well
+            return redirect("cases:submitted")
+        try:
+            case, code = actions.do_report_fault(
+                application, fault=form.cleaned_data["fault"], description=form.cleaned_data["description"],
+                floor=form.cleaned_data["floor"], requester_name=form.cleaned_data["requester_name"],
+                requester_phone=form.cleaned_data["requester_phone"],
+                submission_token=form.cleaned_data["submission_token"] or None,
+            )
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            if code is not None:
+                request.session[SUBMITTED_KEY] = {"number": case.number, "code": code}
+                if not request.user.is_authenticated:
+                    request.session.set_expiry(600)
+            return redirect("cases:submitted")
+    return render(request, "elevators/fault.html", {"application": application, "form": form, "open": category is not None},
+                  status=400 if form.errors else 200)
+
+
 def _steps(application: Application) -> list[dict]:
     """The pipeline as a list of steps: done, current, to come (the permit only where needed)."""
     current = ORDER.get(application.stage)
@@ -182,7 +218,7 @@ def _page(request, application, bound: dict | None = None, status: int = 200):
         "application": application, "tally": application.tally, "rows": rows, "personal": personal,
         "objections": objections, "steps": _steps(application), "summary": actions.stage_summary(application),
         "timeline": application.events.select_related("actor").order_by("created_at", "id"),
-        "panels": _panels(request, application, bound), "cases": application.case_links.select_related("case"),
+        "panels": _panels(request, application, bound), "cases": application.case_links.select_related("case__category"),
         "next_label": _next_label(application), "choices": Choice,
     }, status=status)
 

@@ -239,6 +239,14 @@ def _submit_empty(tab: Tab, site: str, facts: Facts) -> None:
     assert page.locator(".errorlist").count() > 0, "an empty submit shows no errors"
 
 
+def _report_fault_empty(tab: Tab, site: str, facts: Facts) -> None:
+    page = tab.page
+    page.goto(f"{site}/elevators/a/{facts.lift_number}/fault/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交报修").click()
+    assert page.locator(".errorlist").count() > 0, "an empty fault report shows no errors"
+
+
 def _track(tab: Tab, site: str, facts: Facts) -> None:
     page = tab.page
     assert "number" in tab.memory, "no case was submitted in this browser before its tracking page"
@@ -284,6 +292,7 @@ PAGES = [
     ("lift-lookup", "加装电梯 查到长运宿舍7栋", _go(
         lambda facts: f"/elevators/lookup/?region={facts.lift_county_pk}&estate=长运宿舍&building=7栋")),
     ("lift", "加装电梯 赵金德家的申请", _go(lambda facts: f"/elevators/a/{facts.lift_number}/")),
+    ("lift-fault-errors", "电梯故障报修，空表提交后", _report_fault_empty),
 ]
 
 

@@ -35,3 +35,4 @@ from minsheng.elevators.actions.register import (  # noqa: F401
 )
 from minsheng.elevators.actions.rulesets import do_save_rule_set  # noqa: F401,E402
 from minsheng.elevators.actions.history import LedgerDwelling, LedgerRow, do_import_history  # noqa: F401
+from minsheng.elevators.actions.faults import do_report_fault, fault_category, fault_choices  # noqa: F401,E402

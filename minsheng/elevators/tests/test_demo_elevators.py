@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from minsheng.cases.models import SupervisionLevel
 from minsheng.elevators import actions, queries
 from minsheng.elevators.demo import REPORT_DAY, TARGETS
 from minsheng.elevators.models import (
@@ -123,6 +124,14 @@ def test_zhao_jindes_lift_at_changyun_entered_service_in_june_2026_in_under_half
     kinds = list(application.events.order_by("created_at", "id").values_list("kind", flat=True))
     assert kinds[0] == EventKind.FILED and kinds.count(EventKind.VOTE) == 14 and EventKind.MEDIATION in kinds
     assert application.maintenance_contractor and application.last_serviced_on >= TODAY - timedelta(days=15)
+    # In September a neighbour reported the doors from the lift's page: a case of the lift's own
+    # category at 浔阳区市场监管局, linked to the application, solved within its three working days.
+    [fault] = application.case_links.select_related("case__category", "case__lead_department")
+    case = fault.case
+    assert case.category.code == "elevator-fault" and case.answers["fault"] == "doors" and fault.stage == Stage.IN_SERVICE
+    assert case.lead_department.name == "浔阳区市场监管局" and case.result == "solved"
+    assert case.supervision_level == SupervisionLevel.NONE  # never late, never escalated
+    assert EventKind.FAULT in kinds
 
 
 def test_the_application_stuck_at_hukous_joint_review_is_linked_to_the_windows_case(demo):
