@@ -19,6 +19,8 @@ LAYERS = {
     # Programmes reuse the case engine (a 办不成事 case links to an application; a lift's fault
     # is a case); the case pages learn of them through cases.links, never by import.
     "elevators": ({"core", "org", "cases"}, False),
+    # A firm's demands are enterprise cases; the registry learns of nothing above it.
+    "enterprises": ({"core", "org", "cases"}, False),
 }
 
 
