@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "minsheng.cases",
     "minsheng.open311",
     "minsheng.elevators",
+    "minsheng.enterprises",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

@@ -343,4 +343,38 @@ def after_flush() -> None:
     from minsheng.cases.catalogue import create_kinds
 
     create_kinds()
+    ensure_industries()
     forget_case_numbers()
+
+
+# --- enterprises ---------------------------------------------------------------------------------
+
+def ensure_industries() -> None:
+    """The GB/T 4754 table the migration loads (a flush empties it)."""
+    from minsheng.enterprises.industries import load_industries
+    from minsheng.enterprises.models import Industry
+
+    if not Industry.objects.exists():
+        load_industries(Industry)
+
+
+def uscc(region_code: str, serial: int, *, kind: str = "91") -> str:
+    """A valid 统一社会信用代码: `kind` (91 a company, 92 an 个体工商户, 93 a cooperative), the
+    registering county's code, a serial as the organisation code, the check character."""
+    from minsheng.core.identity import uscc_check_char
+
+    first17 = f"{kind}{region_code[:6]}{serial:09d}"
+    return first17 + uscc_check_char(first17)
+
+
+def make_entity(region: Region, *, serial: int | None = None, name: str = "", industry: str = "2922", actor=None, **fields):
+    """A firm registered through the action (湖口县's, a plastics maker, unless told otherwise)."""
+    from minsheng.enterprises import actions as enterprise_actions
+
+    ensure_industries()
+    serial = serial if serial is not None else next(_sequence)
+    kind = fields.get("kind", "enterprise")
+    prefix = {"enterprise": "91", "individual": "92", "cooperative": "93"}[kind]
+    draft = enterprise_actions.EntityDraft(uscc=uscc(region.code, serial, kind=prefix), name=name or f"测试企业{serial}有限公司",
+                                           industry=industry, region=region, **fields)
+    return enterprise_actions.do_register_entity(draft, actor=actor)

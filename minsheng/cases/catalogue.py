@@ -17,7 +17,8 @@ KINDS = [
 YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
 
 # (code, name, department short name, keywords, [sub-categories as (code, name, keywords, questions)
-# and, where the kind's time limits do not suit, a dict of the category's own (sign_days, handle_days)])
+# and, where the parent's department or the kind's time limits do not suit, a dict of the
+# category's own (department short name, sign_days, handle_days)])
 CATALOGUE = [
     ("housing", "住房城乡建设", "住建局", "", [
         ("elevator-retrofit", "既有住宅加装电梯", "加装电梯,电梯,老旧小区", [
@@ -102,6 +103,15 @@ CATALOGUE = [
         ]),
         ("utilities", "水电气报装", "报装,用电,用水,燃气", []),
         ("financing", "融资难题", "贷款,融资,担保", []),
+        # What firms raise with their helpers (企业帮扶), each to the department that decides it.
+        ("market-access", "市场准入", "准入,许可,登记,经营范围", [], {"department": "市场监管局"}),
+        ("premises-land", "用地厂房", "用地,厂房,标准厂房,土地", [], {"department": "自然资源局"}),
+        ("recruitment", "招工用工和人才", "招工,用工,人才,技工", [], {"department": "人社局"}),
+        ("workers-children", "职工子女入学", "子女,入学,上学,转学", [
+            ("children", "涉及子女人数", QuestionType.NUMBER, False, [], ""),
+        ], {"department": "教体局"}),
+        ("planning-construction", "规划建设", "规划,报建,施工许可,验收", [], {"department": "住建局"}),
+        ("enterprise-other", "其他企业诉求", "", []),
     ]),
 ]
 
@@ -126,11 +136,12 @@ def load_catalogue() -> None:
     departments = {(d.region_id, d.name): d for d in Department.objects.all()}
     for order, (code, name, short, keywords, children) in enumerate(CATALOGUE, start=1):
         parent, _ = Category.objects.update_or_create(code=code, defaults={"name": name, "keywords": keywords, "order": order})
-        for child_order, (child_code, child_name, child_keywords, questions, *limits) in enumerate(children, start=1):
+        for child_order, (child_code, child_name, child_keywords, questions, *own) in enumerate(children, start=1):
+            own = dict(own[0]) if own else {}
+            child_short = own.pop("department", short)
             category, _ = Category.objects.update_or_create(
                 code=child_code,
-                defaults={"name": child_name, "parent": parent, "keywords": child_keywords, "order": child_order,
-                          **(limits[0] if limits else {})},
+                defaults={"name": child_name, "parent": parent, "keywords": child_keywords, "order": child_order, **own},
             )
             for question_order, (q_code, label, datatype, required, values, help_text) in enumerate(questions, start=1):
                 CategoryQuestion.objects.update_or_create(
@@ -140,7 +151,8 @@ def load_catalogue() -> None:
                               "help_text": help_text, "order": question_order},
                 )
             for region in regions:
-                name_in_region = CITY_DEPARTMENT_FOR.get(short) if region.level == RegionLevel.CITY else f"{region.name}{short}"
+                name_in_region = (CITY_DEPARTMENT_FOR.get(child_short) if region.level == RegionLevel.CITY
+                                  else f"{region.name}{child_short}")
                 department = departments.get((region.pk, name_in_region))
                 if department is not None:
                     CategoryDepartment.objects.update_or_create(

@@ -134,6 +134,7 @@ class Channel(models.TextChoices):
     ONLINE = "online", "网上"
     HOTLINE = "hotline", "热线"
     API = "api", "接口"
+    HELPER = "helper", "帮扶干部代为提出"
 
 
 class RequestType(models.TextChoices):

@@ -1,0 +1,135 @@
+"""Reads shared by pages, the API and reports: who helps a firm on a day, a county's coverage,
+a helper's portfolio and the visits due."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+
+from minsheng.core import clock
+from minsheng.core.errors import NotFound
+from minsheng.enterprises import rules
+from minsheng.enterprises.models import Assignment, AssignmentMode, Entity, EntityKind, EntityStatus, GridMember, Visit
+from minsheng.org.models import Region, RegionLevel
+
+
+def current(day: date, prefix: str = "") -> Q:
+    """Rows whose period (starts_on … ends_on, open when None) covers `day`."""
+    return Q(**{f"{prefix}starts_on__lte": day}) & (Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day}))
+
+
+def helpers_of(entity: Entity, day: date | None = None) -> list[tuple[object, str]]:
+    """(helper, mode) of `entity` on `day`: its one-to-one helpers, then its grid's."""
+    day = day or clock.today()
+    found = [(a.helper, AssignmentMode.ONE_TO_ONE) for a in
+             Assignment.objects.filter(current(day), entity=entity).select_related("helper")]
+    grids = GridMember.objects.filter(current(day), entity=entity).values("grid")
+    found += [(a.helper, AssignmentMode.GRID) for a in
+              Assignment.objects.filter(current(day), grid__in=grids).select_related("helper")]
+    return found
+
+
+def covered_q(day: date) -> Q:
+    """Entities with a helper on `day`: a current one-to-one assignment, or a current membership
+    of a grid that has a current assignment. Two EXISTS, each on its (entity|grid, starts_on) index."""
+    one_to_one = Assignment.objects.filter(current(day), entity=OuterRef("pk"))
+    grid_helped = Assignment.objects.filter(current(day), grid=OuterRef("grid"))
+    in_helped_grid = GridMember.objects.filter(current(day), entity=OuterRef("pk")).filter(Exists(grid_helped))
+    return Q(Exists(one_to_one)) | Q(Exists(in_helped_grid))
+
+
+def active_on(day: date) -> Q:
+    """Entities in business on `day`: established by then (or date unknown), not closed by then."""
+    return ((Q(established_on__isnull=True) | Q(established_on__lte=day))
+            & (Q(status=EntityStatus.ACTIVE) | Q(closed_on__gt=day)))
+
+
+@dataclass
+class Coverage:
+    day: date
+    region: Region | None
+    rows: list[dict] = field(default_factory=list)  # per county
+    total: dict = field(default_factory=dict)
+    gaps: list[Entity] = field(default_factory=list)  # the first uncovered entities
+    gap_count: int = 0
+
+
+GAP_LIMIT = 200
+
+
+def coverage(region: Region | None, day: date | None = None, *, gap_limit: int = GAP_LIMIT) -> Coverage:
+    """Every active entity of the city (or of one county) on `day`, whether a helper covers it,
+    by county: entities, of which 规上, key firms, 个体工商户; one-to-one assignments; covered;
+    uncovered. One grouped pass, then the first uncovered entities by name as the gap list."""
+    day = day or clock.today()
+    entities = Entity.objects.filter(active_on(day))
+    if region is not None:
+        entities = entities.filter(region=region)
+    one_to_one = Assignment.objects.filter(current(day), entity=OuterRef("pk"))
+    rows = list(
+        entities.values("region_id")
+        .annotate(
+            # Not named after the fields they count: an annotation shadows a field of its name.
+            entities=Count("pk"),
+            above_scale_count=Count("pk", filter=Q(above_scale=True)),
+            key_count=Count("pk", filter=Q(is_key=True, above_scale=False)),
+            individuals=Count("pk", filter=Q(kind=EntityKind.INDIVIDUAL)),
+            one_to_one=Count("pk", filter=Q(Exists(one_to_one))),
+            covered=Count("pk", filter=covered_q(day)),
+        )
+        .order_by("region_id")
+    )
+    for row in rows:
+        row["above_scale"], row["key"] = row.pop("above_scale_count"), row.pop("key_count")
+    names = dict(Region.objects.filter(pk__in=[r["region_id"] for r in rows]).values_list("pk", "name"))
+    codes = dict(Region.objects.filter(pk__in=[r["region_id"] for r in rows]).values_list("pk", "code"))
+    for row in rows:
+        row["region"] = names[row["region_id"]]
+        row["uncovered"] = row["entities"] - row["covered"]
+    rows.sort(key=lambda r: codes[r["region_id"]])
+    keys = ("entities", "above_scale", "key", "individuals", "one_to_one", "covered", "uncovered")
+    total = {key: sum(r[key] for r in rows) for key in keys}
+    result = Coverage(day=day, region=region, rows=rows, total=total, gap_count=total["uncovered"])
+    if result.gap_count:
+        result.gaps = list(entities.exclude(covered_q(day)).select_related("region", "township", "industry")
+                           .order_by("region__code", "name")[:gap_limit])
+    return result
+
+
+def access_entity(user, pk) -> Entity:
+    from minsheng.core.text import parse_id
+
+    number = parse_id(str(pk))
+    entity = (Entity.objects.select_related("region", "township", "industry__parent__parent__parent").filter(pk=number).first()
+              if number is not None else None)
+    if entity is None or not rules.may_view(user, entity):
+        raise NotFound("没有找到该市场主体。")
+    return entity
+
+
+def portfolio(helper, day: date | None = None):
+    """The firms `helper` covers on `day`, one-to-one first, each with the assignment's visit plan
+    and its last visit; `due_on` is the day the next visit falls due (today or earlier: due)."""
+    day = day or clock.today()
+    last_visit = Visit.objects.filter(entity=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    rows = []
+    for assignment in Assignment.objects.filter(current(day), helper=helper).select_related("entity", "grid"):
+        if assignment.mode == AssignmentMode.ONE_TO_ONE:
+            entities = Entity.objects.filter(pk=assignment.entity_id)
+        else:
+            entities = Entity.objects.filter(grid_memberships__in=GridMember.objects.filter(current(day), grid=assignment.grid))
+        for entity in entities.filter(active_on(day)).annotate(last_visit=last_visit).select_related("industry"):
+            since = max(filter(None, [entity.last_visit, assignment.starts_on]))
+            rows.append({"entity": entity, "assignment": assignment, "mode": assignment.mode, "last_visit": entity.last_visit,
+                         "due_on": since + timedelta(days=assignment.visit_every_days)})
+    rows.sort(key=lambda r: (r["mode"] != AssignmentMode.ONE_TO_ONE, r["due_on"], r["entity"].name))
+    return rows
+
+
+def counties() -> list[Region]:
+    return list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
+
+
+def last_visits(entity_ids) -> dict[int, date]:
+    return dict(Visit.objects.filter(entity_id__in=entity_ids).values("entity_id").annotate(last=Max("visited_on"))
+                .values_list("entity_id", "last"))
