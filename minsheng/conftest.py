@@ -17,6 +17,19 @@ def _uploads_kept_out_of_var(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_of_this_process(tmp_path_factory, _uploads_kept_out_of_var):
+    """Static files collected once into this test process's own folder: the demo command
+    collects them again, and with two processes (make test) one would rewrite var/static while
+    the other's whitenoise reads it."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches(request, _django_db_marker, settings, tmp_path):
     """Each test starts with empty caches and its own upload folder. The shared cache lives in
