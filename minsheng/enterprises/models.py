@@ -323,3 +323,73 @@ class EventKind(models.TextChoices):
     VISITED = "visited", "走访"
     DEMAND = "demand", "提出诉求"
     VISIT_DUE = "visit_due", "走访到期提醒"
+
+
+# --- the registry's import and the firms' login ------------------------------------------------
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", "全部无误才导入"
+    VALID_ROWS = "valid_rows", "只导入无误的行"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    REFUSED = "refused", "未导入（有错误行）"
+    FAILED = "failed", "失败"
+
+
+class ImportJob(models.Model):
+    """One uploaded registry workbook and its import, run by the worker (or the command line) while
+    the page polls its progress. Rows are matched by 统一社会信用代码: new ones are filed,
+    known ones updated."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to="enterprise-imports/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    mode = models.CharField("导入方式", max_length=16, choices=ImportMode.choices)
+    state = models.CharField("状态", max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新建", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("无变化", default=0)
+    refused_count = models.PositiveIntegerField("有误", default=0)
+    # The refused rows: [{"row": 12, "uscc": "...", "field": "industry", "message": "..."}, ...]
+    report = models.JSONField("逐行报告", default=list, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "名录导入"
+        verbose_name_plural = "名录导入"
+        ordering = ["-created_at"]
+        indexes = [
+            # The worker's sweep: the queued jobs, oldest first.
+            models.Index(fields=["created_at"], condition=Q(state="queued"), name="import_job_queued"),
+        ]
+
+
+class LoginCode(models.Model):
+    """A one-time code texted to a firm's registered contact phone: the firm's login (no password).
+    Only its salted hash is kept; it expires, counts wrong tries, and is used once."""
+
+    entity = models.ForeignKey(Entity, verbose_name="市场主体", on_delete=models.CASCADE, related_name="login_codes")
+    phone = models.CharField("发送号码", max_length=11)
+    code_hash = models.CharField("验证码摘要", max_length=128)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "企业登录验证码"
+        verbose_name_plural = "企业登录验证码"
+        indexes = [
+            # The firm's latest code (verification, and the resend interval).
+            models.Index(fields=["entity", "created_at"], name="login_code_entity"),
+        ]
