@@ -16,6 +16,7 @@ urlpatterns = [
     path("pledges/", include("minsheng.pledges.urls")),
     path("cases/", include("minsheng.cases.urls")),
     path("elevators/", include("minsheng.elevators.urls")),
+    path("enterprises/", include("minsheng.enterprises.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),

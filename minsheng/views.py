@@ -10,6 +10,7 @@ from minsheng.cases import scorecards
 from minsheng.cases.queries import inbox_tabs, recent_notifications, tab_counts
 from minsheng.core import clock
 from minsheng.core.context_processors import CARE_COOKIE
+from minsheng.enterprises.queries import visits_due_by
 from minsheng.org import workdays
 from minsheng.org.models import Role
 from minsheng.pledges.models import Status
@@ -40,6 +41,8 @@ def staff_home(request):
         "staff_home.html",
         {"alerts": alerts, "items": items, "counts": counts, "statuses": Status, "today": today, "tabs": tabs,
          "notifications": recent_notifications(user),
+         # A helper of firms sees the visits due by the month's end (JOURNEYS.md 11).
+         "visits_due": visits_due_by(user, today),
          # A leader's home page opens on the scorecards' monthly trends (None for others).
          **scorecards.trend_context(scorecards.home_trends(user))},
     )

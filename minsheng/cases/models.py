@@ -503,8 +503,9 @@ class SupervisionNotice(models.Model):
         return self.number
 
 
-# "查询码12345678" in an SMS body: the code exists on the slip and in the one SMS sent, nowhere else.
-QUERY_CODE_IN_TEXT = re.compile(r"(查询码[：:]?\s*)([0-9]{4,})")
+# "查询码12345678" in an SMS body, and a firm's one-time login code ("验证码为123456"): the code
+# exists on the slip and in the one SMS sent, nowhere else once it is sent.
+QUERY_CODE_IN_TEXT = re.compile(r"((?:查询码|验证码为?)[：:]?\s*)([0-9]{4,})")
 
 
 def mask_query_codes(text: str) -> str:

@@ -61,3 +61,30 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """An .xlsx of named sheets, each a list of rows, the first row its header (bold, frozen).
+    Text that starts with "=" stays text: a firm or a person named "=HYPERLINK(…)" must not
+    become a formula in the clerk's Excel."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.freeze_panes = "A2"
+        for number, row in enumerate(rows):
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+                if number == 0:
+                    cell.font = Font(bold=True)
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

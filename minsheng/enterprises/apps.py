@@ -7,10 +7,14 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "市场主体与企业帮扶"
 
     def ready(self):
-        # A firm's demand is an enterprise case: the case page shows the firm (cases.links).
+        # A firm's demand is an enterprise case: the case page shows the firm (cases.links); the
+        # worker reminds helpers of visits past their plan (core.sweeps).
         from minsheng.cases import links
+        from minsheng.core import sweeps
+        from minsheng.enterprises.actions.reminders import sweep_visit_reminders
 
         links.register(case_links)
+        sweeps.register("企业走访提醒", sweep_visit_reminders)
 
 
 def case_links(case, user) -> list[dict]:

@@ -216,6 +216,8 @@ class Assignment(models.Model):
     starts_on = models.DateField("起始日期")
     ends_on = models.DateField("结束日期", null=True, blank=True)
     visit_every_days = models.PositiveSmallIntegerField("走访周期（日）", default=30)
+    # When the worker next looks for firms of this assignment past their visit plan (None: ended).
+    next_visit_check = models.DateField("下次检查走访日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -227,6 +229,9 @@ class Assignment(models.Model):
             # Coverage on a day: a firm's one-to-one helper, a grid's helper.
             models.Index(fields=["entity", "starts_on"], name="assignment_entity"),
             models.Index(fields=["grid", "starts_on"], name="assignment_grid"),
+            # The worker's sweep of visit plans: only the assignments due a look.
+            models.Index(fields=["next_visit_check"], condition=Q(next_visit_check__isnull=False),
+                         name="assignment_visit_check"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -323,6 +328,8 @@ class EventKind(models.TextChoices):
     VISITED = "visited", "走访"
     DEMAND = "demand", "提出诉求"
     VISIT_DUE = "visit_due", "走访到期提醒"
+    LOGIN_CODE_SENT = "login_code_sent", "发送登录验证码"
+    FIRM_LOGIN = "firm_login", "企业登录"
 
 
 # --- the registry's import and the firms' login ------------------------------------------------

@@ -107,23 +107,45 @@ def access_entity(user, pk) -> Entity:
     return entity
 
 
+def assignment_rows(assignment, day: date) -> list[dict]:
+    """The firms one assignment covers on `day` (active then), each with its last visit and the day
+    its next visit falls due: the plan's days after the last visit, or after the assignment's
+    start when never visited since."""
+    last_visit = Visit.objects.filter(entity=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    if assignment.mode == AssignmentMode.ONE_TO_ONE:
+        entities = Entity.objects.filter(pk=assignment.entity_id)
+    else:
+        entities = Entity.objects.filter(grid_memberships__in=GridMember.objects.filter(current(day), grid_id=assignment.grid_id))
+    rows = []
+    for entity in entities.filter(active_on(day)).annotate(last_visit=last_visit).select_related("industry"):
+        since = max(filter(None, [entity.last_visit, assignment.starts_on]))
+        rows.append({"entity": entity, "assignment": assignment, "mode": assignment.mode, "last_visit": entity.last_visit,
+                     "due_on": since + timedelta(days=assignment.visit_every_days)})
+    rows.sort(key=lambda r: (r["due_on"], r["entity"].name))
+    return rows
+
+
 def portfolio(helper, day: date | None = None):
     """The firms `helper` covers on `day`, one-to-one first, each with the assignment's visit plan
     and its last visit; `due_on` is the day the next visit falls due (today or earlier: due)."""
     day = day or clock.today()
-    last_visit = Visit.objects.filter(entity=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
     rows = []
     for assignment in Assignment.objects.filter(current(day), helper=helper).select_related("entity", "grid"):
-        if assignment.mode == AssignmentMode.ONE_TO_ONE:
-            entities = Entity.objects.filter(pk=assignment.entity_id)
-        else:
-            entities = Entity.objects.filter(grid_memberships__in=GridMember.objects.filter(current(day), grid=assignment.grid))
-        for entity in entities.filter(active_on(day)).annotate(last_visit=last_visit).select_related("industry"):
-            since = max(filter(None, [entity.last_visit, assignment.starts_on]))
-            rows.append({"entity": entity, "assignment": assignment, "mode": assignment.mode, "last_visit": entity.last_visit,
-                         "due_on": since + timedelta(days=assignment.visit_every_days)})
+        rows.extend(assignment_rows(assignment, day))
     rows.sort(key=lambda r: (r["mode"] != AssignmentMode.ONE_TO_ONE, r["due_on"], r["entity"].name))
     return rows
+
+
+def visits_due_by(helper, day: date, *, shown: int = 8) -> dict | None:
+    """For the helper's home page: the firms whose next visit falls due by the end of `day`'s
+    month (overdue first); None for someone who helps no firm."""
+    from calendar import monthrange
+
+    if not Assignment.objects.filter(current(day), helper=helper).exists():
+        return None
+    month_end = date(day.year, day.month, monthrange(day.year, day.month)[1])
+    due = sorted((r for r in portfolio(helper, day) if r["due_on"] <= month_end), key=lambda r: (r["due_on"], r["entity"].name))
+    return {"count": len(due), "overdue": sum(r["due_on"] < day for r in due), "rows": due[:shown], "month_end": month_end}
 
 
 def counties() -> list[Region]:

@@ -9,6 +9,7 @@ from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, check_text, date_words
 from minsheng.enterprises import rules
 from minsheng.enterprises.actions._base import locked, write_event
+from minsheng.enterprises.actions.reminders import first_check
 from minsheng.enterprises.models import Assignment, AssignmentMode, Entity, EventKind, Grid, GridMember
 from minsheng.enterprises.queries import current
 from minsheng.org.access import in_jurisdiction, is_staff_member
@@ -66,8 +67,10 @@ def do_assign_one_to_one(entity: Entity, *, helper: User, starts_on: date, ends_
         until = f"至{date_words(clash.ends_on)}" if clash.ends_on else "起至今"
         raise ActionError(f"{entity.name}自{date_words(clash.starts_on)}{until}已由{clash.helper.full_name or clash.helper.username}"
                           "一对一帮扶，时间不能重叠；请先结束原帮扶关系。", field="starts_on")
-    assignment = Assignment.objects.create(helper=helper, mode=AssignmentMode.ONE_TO_ONE, entity=entity, starts_on=starts_on,
-                                           ends_on=ends_on, visit_every_days=_visit_days(visit_every_days, AssignmentMode.ONE_TO_ONE))
+    assignment = Assignment(helper=helper, mode=AssignmentMode.ONE_TO_ONE, entity=entity, starts_on=starts_on,
+                            ends_on=ends_on, visit_every_days=_visit_days(visit_every_days, AssignmentMode.ONE_TO_ONE))
+    assignment.next_visit_check = first_check(assignment)
+    assignment.save()
     write_event(EventKind.ASSIGNED, actor=actor, entity=entity,
                 note=f"{helper.full_name or helper.username}一对一帮扶，{date_words(starts_on)}起",
                 data={"assignment": assignment.pk, "helper": helper.pk, "mode": assignment.mode})
@@ -134,8 +137,10 @@ def do_assign_grid(grid: Grid, *, helper: User, starts_on: date, visit_every_day
     if clash is not None:
         raise ActionError(f"网格{grid.name}已由{clash.helper.full_name or clash.helper.username}负责，请先结束原帮扶关系。",
                           field="starts_on")
-    assignment = Assignment.objects.create(helper=helper, mode=AssignmentMode.GRID, grid=grid, starts_on=starts_on,
-                                           visit_every_days=_visit_days(visit_every_days, AssignmentMode.GRID))
+    assignment = Assignment(helper=helper, mode=AssignmentMode.GRID, grid=grid, starts_on=starts_on,
+                            visit_every_days=_visit_days(visit_every_days, AssignmentMode.GRID))
+    assignment.next_visit_check = first_check(assignment)
+    assignment.save()
     write_event(EventKind.ASSIGNED, actor=actor, grid=grid,
                 note=f"{helper.full_name or helper.username}负责网格{grid.name}，{date_words(starts_on)}起",
                 data={"assignment": assignment.pk, "helper": helper.pk, "mode": assignment.mode})
@@ -144,7 +149,7 @@ def do_assign_grid(grid: Grid, *, helper: User, starts_on: date, visit_every_day
 
 @transaction.atomic
 def do_end_assignment(assignment: Assignment, *, ends_on: date, reason: str = "", actor: User | None) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("entity", "grid").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("entity", "grid").get(pk=assignment.pk)
     region = assignment.entity.region if assignment.entity_id else assignment.grid.region
     _require_keeper(actor, region)
     ends_on = check_date(ends_on, field="ends_on", label="结束日期")
@@ -155,7 +160,7 @@ def do_end_assignment(assignment: Assignment, *, ends_on: date, reason: str = ""
     if assignment.ends_on is not None and assignment.ends_on <= ends_on:
         raise ActionError(f"该帮扶关系已于{date_words(assignment.ends_on)}结束。", field="ends_on")
     assignment.ends_on = ends_on
-    assignment.save(update_fields=["ends_on"])
+    assignment.save(update_fields=["ends_on"])  # the worker stops looking once the day has passed
     reason = check_text((reason or "").strip(), field="reason", label="原因")[:200]
     write_event(EventKind.ASSIGNMENT_ENDED, actor=actor, entity=assignment.entity, grid=assignment.grid,
                 note=f"帮扶关系于{date_words(ends_on)}结束" + (f"：{reason}" if reason else ""),
@@ -171,7 +176,7 @@ def do_reassign_portfolio(helper: User, *, to: User, on: date, reason: str = "",
     on = _start(on, field="on")
     if to is None or to.pk == helper.pk:
         raise ActionError("请选择接手的帮扶干部（不能是本人）。", field="to")
-    handed = list(Assignment.objects.select_for_update().filter(current(on), helper=helper)
+    handed = list(Assignment.objects.select_for_update(of=("self",)).filter(current(on), helper=helper)
                   .select_related("entity__region", "grid__region").order_by("pk"))
     if not handed:
         raise ActionError(f"{helper.full_name or helper.username}在{date_words(on)}没有帮扶对象。", field="helper")
@@ -184,10 +189,11 @@ def do_reassign_portfolio(helper: User, *, to: User, on: date, reason: str = "",
     for assignment in handed:
         if assignment.starts_on >= on:
             raise ActionError(f"有帮扶关系{date_words(assignment.starts_on)}才开始，交接日期应晚于此。", field="on")
-        assignment.ends_on = on - timedelta(days=1)
+        assignment.ends_on, assignment.next_visit_check = on - timedelta(days=1), None
+        # The firms' visit plans carry on: the new helper is reminded from the same due days.
         created.append(Assignment(helper=to, mode=assignment.mode, entity_id=assignment.entity_id, grid_id=assignment.grid_id,
-                                  starts_on=on, visit_every_days=assignment.visit_every_days))
-    Assignment.objects.bulk_update(handed, ["ends_on"])
+                                  starts_on=on, visit_every_days=assignment.visit_every_days, next_visit_check=on))
+    Assignment.objects.bulk_update(handed, ["ends_on", "next_visit_check"])
     Assignment.objects.bulk_create(created)
     names = (helper.full_name or helper.username, to.full_name or to.username)
     write_event(EventKind.REASSIGNED, actor=actor,

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from minsheng.enterprises.views import firm
+from minsheng.enterprises.views import staff
+
+app_name = "enterprises"
+urlpatterns = [
+    # Staff.
+    path("staff/", staff.registry, name="registry"),
+    path("staff/<int:pk>/", staff.entity_page, name="entity"),
+    path("staff/<int:pk>/act/<str:action>/", staff.act, name="act"),
+    path("staff/coverage/", staff.coverage_page, name="coverage"),
+    path("staff/coverage.xlsx", staff.coverage_export, name="coverage-export"),
+    path("staff/mine/", staff.my_firms, name="mine"),
+    # The firms' own side: login by a code texted to the registered phone.
+    path("firm/login/", firm.login, name="firm-login"),
+    path("firm/", firm.home, name="firm-home"),
+    path("firm/demands/new/", firm.new_demand, name="firm-demand-new"),
+    path("firm/demands/<int:pk>/", firm.demand_page, name="firm-demand"),
+    path("firm/demands/<int:pk>/rate/", firm.rate_demand, name="firm-demand-rate"),
+    path("firm/logout/", firm.logout, name="firm-logout"),
+]
