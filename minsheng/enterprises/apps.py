@@ -11,10 +11,12 @@ class EnterprisesConfig(AppConfig):
         # worker reminds helpers of visits past their plan (core.sweeps).
         from minsheng.cases import links
         from minsheng.core import sweeps
+        from minsheng.enterprises.actions.imports import sweep_import_jobs
         from minsheng.enterprises.actions.reminders import sweep_visit_reminders
 
         links.register(case_links)
         sweeps.register("企业走访提醒", sweep_visit_reminders)
+        sweeps.register("市场主体名录导入", sweep_import_jobs)
 
 
 def case_links(case, user) -> list[dict]:

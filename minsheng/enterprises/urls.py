@@ -1,6 +1,7 @@
 from django.urls import path
 
 from minsheng.enterprises.views import firm
+from minsheng.enterprises.views import imports
 from minsheng.enterprises.views import staff
 
 app_name = "enterprises"
@@ -12,6 +13,11 @@ urlpatterns = [
     path("staff/coverage/", staff.coverage_page, name="coverage"),
     path("staff/coverage.xlsx", staff.coverage_export, name="coverage-export"),
     path("staff/mine/", staff.my_firms, name="mine"),
+    path("staff/import/", imports.upload, name="import"),
+    path("staff/import/template.xlsx", imports.template, name="import-template"),
+    path("staff/import/<int:pk>/", imports.job_page, name="import-job"),
+    path("staff/import/<int:pk>/progress/", imports.job_progress, name="import-progress"),
+    path("staff/import/<int:pk>/report.xlsx", imports.job_report, name="import-report"),
     # The firms' own side: login by a code texted to the registered phone.
     path("firm/login/", firm.login, name="firm-login"),
     path("firm/", firm.home, name="firm-home"),
