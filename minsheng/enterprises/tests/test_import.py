@@ -233,14 +233,32 @@ def test_a_file_that_is_not_a_workbook_is_refused_naming_it(people, client, name
 
 
 @pytest.mark.parametrize("data, words", [
-    (book([], head=None), "统一社会信用代码、名称、行业代码"),  # an empty workbook
+    (book([], head=None), "缺少必填列：统一社会信用代码、名称、行业代码"),  # an empty workbook
     (book([[uscc("360429", 2001), "某公司"]], head=["统一社会信用代码", "名称"]), "缺少必填列：行业代码"),
     (book([], head=HEAD), "没有数据行"),
 ])
-def test_an_empty_workbook_or_a_missing_column_is_refused_naming_the_column(people, data, words):
+def test_an_empty_workbook_or_a_missing_column_is_refused_naming_the_column(people, client, data, words):
+    client.force_login(people.liu)
+    response = client.post(reverse("enterprises:import"), {"file": upload(data, "表.xlsx"), "mode": "valid_rows"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.state == ImportState.QUEUED  # the upload answers at once
+    imports.sweep_import_jobs(1)
+    job.refresh_from_db()
+    assert job.state == ImportState.REFUSED and words in job.message and not Entity.objects.exists()
+    page = client.get(reverse("enterprises:import-job", args=[job.pk])).content.decode()
+    assert "表.xlsx" in page and words in page and "未导入" in page
+
+
+def test_a_zip_that_is_no_workbook_is_refused_at_once(people):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as target:
+        target.writestr("readme.txt", "not a workbook")
+    job = imports.do_queue_import(upload(archive.getvalue(), "压缩包.xlsx"), mode=ImportMode.VALID_ROWS, actor=people.liu)
+    assert imports.run_import(job).state == ImportState.REFUSED  # a zip, but no sheet: refused by the job
     with pytest.raises(ActionError) as refused:
-        imports.do_queue_import(upload(data, "表.xlsx"), mode=ImportMode.ALL_OR_NOTHING, actor=people.liu)
-    assert refused.value.field == "file" and words in refused.value.message and "表.xlsx" in refused.value.message
+        imports.do_queue_import(upload(b"PK\x03\x04" + b"\x00" * 100, "坏包.xlsx"), mode=ImportMode.VALID_ROWS,
+                                actor=people.liu)
+    assert refused.value.field == "file" and "坏包.xlsx" in refused.value.message
 
 
 def test_a_file_damaged_in_the_middle_is_refused_not_failed(people):
@@ -390,17 +408,48 @@ def test_the_progress_is_seen_by_another_connection_while_the_write_is_still_ope
     assert seen == [(2, (6, imports.STEP_CHECK), 0), (4, (2, imports.STEP_WRITE), 0), (6, (4, imports.STEP_WRITE), 0)]
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_page_polls_under_the_content_security_policy_and_stops_when_done(live_server, settings, desk):
+    """The `desk` fixture fails the test on any Content-Security-Policy violation."""
+    from minsheng.cases.catalogue import create_kinds
+    from minsheng.core.tests.browser import log_in
+    from minsheng.testing import PASSWORD, make_personas
+
+    settings.DEBUG = False
+    create_kinds()
+    people = make_personas()
+    job = imports.do_queue_import(upload(book(mixed_rows(people))), mode=ImportMode.VALID_ROWS, actor=people.liu)
+    log_in(desk, live_server.url, "liuwei", PASSWORD)
+    polls = []
+    desk.on("request", lambda request: polls.append(request.url) if "/progress/" in request.url else None)
+    desk.goto(f"{live_server.url}{reverse('enterprises:import-job', args=[job.pk])}")
+    desk.wait_for_timeout(2500)
+    assert polls and desk.locator("#import-state").inner_text().startswith("状态：排队中")
+    imports.sweep_import_jobs(1)
+    desk.wait_for_timeout(2500)
+    assert "已完成" in desk.locator("#import-state").inner_text()
+    assert "第12行" in desk.locator("#import-progress").inner_text()
+    count = len(polls)
+    desk.wait_for_timeout(2500)
+    assert len(polls) == count  # the finished part polls no more
+    assert desk.evaluate("document.querySelectorAll('style').length") == 0  # htmx added no inline style
+
+
 # --- no cell makes run_import raise -----------------------------------------------------------------
 
-_writable = st.characters(blacklist_categories=("Cs",), blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32)])))
+# What openpyxl can write at all (XML 1.0 forbids the other C0 controls); DEL it can, and is refused.
+_writable = st.characters(blacklist_categories=("Cs",),
+                          blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32)])))
 _headers = st.lists(st.one_of(st.sampled_from([column.header for column in imports.COLUMNS]),
                               st.text(alphabet=_writable, max_size=12)), min_size=1, max_size=8)
 _cells = st.one_of(
     st.none(), st.booleans(),
     st.text(alphabet=_writable, max_size=40), st.text(alphabet=_writable, max_size=3).map(lambda text: text + "\x7f"),
     st.integers(min_value=-10**30, max_value=10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.dates(min_value=date(1900, 3, 1)), st.datetimes(min_value=datetime(1900, 3, 1)), st.sampled_from(["2026-02-30", "2026/13/01", "0000-00-00", "1e999", "NaN", "-0", "C2922",
-                                                  "湖口县", "双钟镇", "360429", "注销", "是", uscc("360429", 7000)]),
+    st.dates(min_value=date(1900, 3, 1)), st.datetimes(min_value=datetime(1900, 3, 1)),
+    st.sampled_from(["2026-02-30", "2026/13/01", "0000-00-00", "1e999", "NaN", "-0", "C2922", "湖口县", "双钟镇", "360429",
+                     "注销", "是", uscc("360429", 7000)]),
 )
 
 

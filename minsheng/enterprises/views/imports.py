@@ -87,7 +87,7 @@ def _phase(job: ImportJob) -> str:
 
 def _progress_context(job: ImportJob, shown: str = "") -> dict:
     polling = job.state in (ImportState.QUEUED, ImportState.RUNNING)
-    total = max(job.total_rows, job.processed_rows)
+    total = max(job.total_rows, job.processed_rows) if job.total_rows else 0  # 0: the number of rows is not known yet
     percent = job.processed_rows * 100 // total if total and job.state == ImportState.RUNNING else None
     phase = _phase(job)
     context = {"job": job, "polling": polling, "phase": phase, "percent": percent, "total": total,
@@ -143,7 +143,8 @@ def template_workbook() -> bytes:
              [column.example for column in columns]]
     notes = [["列名", "是否必填", "说明", "示例"]] + [
         [column.header, "必填" if column.required else "选填", column.note,
-         column.example.isoformat() if hasattr(column.example, "isoformat") else ("" if column.example is None else str(column.example))]
+         column.example.isoformat() if hasattr(column.example, "isoformat")
+         else "" if column.example is None else str(column.example)]
         for column in columns
     ]
     notes.append([])

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         if job.report:
             self.stdout.write("有误的行（行号\t统一社会信用代码\t列\t问题）：")
             for entry in job.report:
-                self.stdout.write(f"第{entry['row']}行\t{entry.get('uscc') or '—'}\t{entry.get('label') or '—'}\t{entry['message']}")
+                code, label = entry.get("uscc") or "—", entry.get("label") or "—"
+                self.stdout.write(f"第{entry['row']}行\t{code}\t{label}\t{entry['message']}")
         if job.state != ImportState.DONE:
             raise CommandError("未导入任何数据。", returncode=2 if job.state == ImportState.REFUSED else 1)
 
