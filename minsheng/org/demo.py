@@ -31,6 +31,28 @@ HUKOU_TOWNSHIPS = [
     ("360429103", "城山镇", "城山"),
     ("360429104", "大垅乡", "大垅"),
 ]
+# 武宁县's towns and townships (统计用区划代码 style), where its enterprise grids are drawn.
+WUNING_TOWNSHIPS = [
+    ("360423100", "新宁镇", "新宁"),
+    ("360423101", "泉口镇", "泉口"),
+    ("360423102", "鲁溪镇", "鲁溪"),
+    ("360423103", "船滩镇", "船滩"),
+    ("360423104", "澧溪镇", "澧溪"),
+    ("360423105", "罗坪镇", "罗坪"),
+    ("360423106", "石门楼镇", "石门楼"),
+    ("360423107", "宋溪镇", "宋溪"),
+    ("360423108", "杨洲乡", "杨洲"),
+    ("360423200", "东林乡", "东林"),
+    ("360423201", "巾口乡", "巾口"),
+    ("360423202", "甫田乡", "甫田"),
+    ("360423203", "清江乡", "清江"),
+    ("360423204", "官莲乡", "官莲"),
+    ("360423205", "上汤乡", "上汤"),
+    ("360423206", "大洞乡", "大洞"),
+    ("360423207", "石渡乡", "石渡"),
+    ("360423208", "横路乡", "横路"),
+    ("360423209", "礼溪镇", "礼溪"),
+]
 
 # (short name as used inside a county, full suffix); a county's department is "<county name><suffix>".
 COUNTY_DEPARTMENTS = [
@@ -56,6 +78,11 @@ COUNTY_DEPARTMENTS = [
     ("政府办", "人民政府办公室"),
 ]
 SUPERVISION_SHORT_NAMES = {"营商办", "政府办"}
+
+
+def township_government_name(township_name: str) -> str:
+    """A town's or township's government (乡镇人民政府): its staff help the firms of its grids."""
+    return f"{township_name}人民政府"
 
 CITY_DEPARTMENTS = [
     "市住建局", "市教育局", "市卫健委", "市人社局", "市民政局", "市城管局", "市交通运输局", "市农业农村局",
@@ -90,6 +117,11 @@ PERSONAS = [
     # The top of 湖口县's supervision ladder, and the head told when 县自然资源局 runs late.
     Persona("wanghua", "王华", "湖口县政府办", "副县长", (Role.LEADER,)),
     Persona("guofang", "郭芳", "湖口县自然资源局", "局长", (Role.DEPARTMENT_HEAD,)),
+    # 武宁县's enterprise help (JOURNEYS.md 11): 周敏 helps three 规上 firms one-to-one and a grid
+    # of 个体工商户; 李萍 of 县营商办 keeps the registry; 陈刚, the deputy county head, reads coverage.
+    Persona("zhoumin", "周敏", "武宁县工信局", "企业服务股股长", (Role.HANDLER,)),
+    Persona("liping", "李萍", "武宁县营商办", "企业服务科科长", (Role.SUPERVISOR,)),
+    Persona("chengang", "陈刚", "武宁县政府办", "副县长", (Role.LEADER,)),
 ]
 
 
@@ -106,11 +138,12 @@ def load_org() -> dict[str, Region]:
         regions[name], _ = Region.objects.update_or_create(
             code=code, defaults={"name": name, "short_name": short, "level": RegionLevel.COUNTY, "parent": city}
         )
-    for code, name, short in HUKOU_TOWNSHIPS:
-        regions[name], _ = Region.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "short_name": short, "level": RegionLevel.TOWNSHIP, "parent": regions["湖口县"]},
-        )
+    for county, townships in (("湖口县", HUKOU_TOWNSHIPS), ("武宁县", WUNING_TOWNSHIPS)):
+        for code, name, short in townships:
+            regions[name], _ = Region.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "short_name": short, "level": RegionLevel.TOWNSHIP, "parent": regions[county]},
+            )
     for name in CITY_DEPARTMENTS:
         Department.objects.update_or_create(
             region=city, name=name, defaults={"short_name": name[1:], "is_supervision_office": name in CITY_SUPERVISION}
@@ -122,6 +155,11 @@ def load_org() -> dict[str, Region]:
                 name=county_department_name(county_name, short),
                 defaults={"short_name": short, "is_supervision_office": short in SUPERVISION_SHORT_NAMES},
             )
+    # 武宁县's town and township governments, whose staff are the enterprise grids' helpers.
+    for _code, name, _short in WUNING_TOWNSHIPS:
+        Department.objects.update_or_create(
+            region=regions[name], name=township_government_name(name), defaults={"short_name": f"{name}政府"}
+        )
     for persona in PERSONAS:
         user, created = User.objects.get_or_create(
             username=persona.username,

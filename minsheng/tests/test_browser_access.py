@@ -175,6 +175,8 @@ class Facts:
     category_pk: int
     lift_number: str
     lift_county_pk: int
+    firm_uscc: str
+    firm_phone: str
 
 
 def demo_facts() -> Facts:
@@ -200,7 +202,12 @@ def demo_facts() -> Facts:
 
     lift = Application.objects.select_related("region").get(entrance__building__estate__name="长运宿舍",
                                                             entrance__building__name="7栋")
+    from minsheng.enterprises.models import Entity
+
+    firm = Entity.objects.get(name="江西宏丰塑胶有限公司")  # JOURNEYS.md 11
     return Facts(
+        firm_uscc=firm.uscc,
+        firm_phone=firm.contact_phone,
         lift_number=lift.number,
         lift_county_pk=lift.region.pk,
         county_code=Region.objects.get(name="浔阳区").code,
@@ -258,6 +265,29 @@ def _track(tab: Tab, site: str, facts: Facts) -> None:
     assert tab.memory["number"] in page.inner_text("main"), "the tracking page did not find the case just submitted"
 
 
+def _firm_logged_in(tab: Tab, site: str, facts: Facts) -> None:
+    """The firm's home, after logging in on the page with the code texted to its contact phone
+    (read from the SMS waiting in the outbox). The code's send limits are counted in the shared
+    cache, and every mode and device logs in again: the cache is cleared first."""
+    from django.core.cache import cache
+
+    from minsheng.cases.models import Notification
+
+    cache.clear()
+    page = tab.page
+    page.goto(f"{site}/enterprises/firm/login/")
+    page.locator("#id_uscc").fill(facts.firm_uscc)
+    with page.expect_navigation():
+        page.get_by_role("button", name="获取验证码", exact=True).click()
+    sms = (Notification.objects.filter(channel="sms", recipient_address=facts.firm_phone, body__contains="登录验证码")
+           .order_by("-created_at", "-pk").first())
+    assert sms is not None, "no login code was texted to the firm's contact phone"
+    page.locator("#id_code").fill(re.search(r"验证码为(\d{6})", sms.body).group(1))
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url("**/enterprises/firm/")
+
+
 def unreachable(error: Exception) -> str:
     """Playwright's first line, and the last steps of its call log (what covered the button)."""
     lines = str(error).splitlines()
@@ -293,6 +323,8 @@ PAGES = [
         lambda facts: f"/elevators/lookup/?region={facts.lift_county_pk}&estate=长运宿舍&building=7栋")),
     ("lift", "加装电梯 赵金德家的申请", _go(lambda facts: f"/elevators/a/{facts.lift_number}/")),
     ("lift-fault-errors", "电梯故障报修，空表提交后", _report_fault_empty),
+    ("firm-login", "企业登录 /enterprises/firm/login/", _go(lambda facts: "/enterprises/firm/login/")),
+    ("firm-home", "企业首页 /enterprises/firm/（短信验证码登录后）", _firm_logged_in),
 ]
 
 

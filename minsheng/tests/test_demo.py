@@ -1,14 +1,30 @@
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
 
+from minsheng.cases.models import EventKind as CaseEventKind, Rating, Result, State
+from minsheng.core.identity import normalize_uscc
+from minsheng.enterprises.models import (
+    Assignment,
+    AssignmentMode,
+    Demand,
+    EnterpriseEvent,
+    Entity,
+    EntityKind,
+    EventKind,
+    ImportJob,
+    ImportState,
+)
+from minsheng.enterprises.queries import coverage, current, last_visits, portfolio, visits_due_by
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS
+from minsheng.org.models import Region, User
 from minsheng.pledges.models import PledgeItem, Status
 from minsheng.pledges.queries import compute_board
 
@@ -18,11 +34,15 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, loaded once for the module through the same command `make demo` runs."""
+    from minsheng.testing import after_flush
+
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        after_flush()  # an earlier transactional test's flush emptied what the migrations load
         call_command("demo", "--no-serve")
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+        after_flush()
 
 
 @pytest.mark.django_db
@@ -56,6 +76,94 @@ def test_the_demo_walks_the_journeys(demo, client):
         assert any(item.status == Status.LATE for item in led)
         # Every status is on show somewhere.
         assert {item.status for item in PledgeItem.objects.with_status(today)} == set(Status.values)
+
+
+# --- enterprise help (JOURNEYS.md 11) ---------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_every_one_of_wunings_17809_entities_has_a_helper_but_this_weeks_new_individuals(demo):
+    today = NOW.date()
+    with time_machine.travel(NOW, tick=False):
+        report = coverage(Region.objects.get(name="武宁县"), today)
+    [row] = report.rows
+    assert (row["covered"], row["above_scale"], row["key"], row["one_to_one"]) == (17_809, 219, 24, 243)
+    assert row["entities"] == 17_809 + row["uncovered"] and 5 <= row["uncovered"] <= 8
+    # The gaps: 个体户 of two townships registered in the last week, in no grid yet.
+    assert len(report.gaps) == report.gap_count == row["uncovered"]
+    assert {gap.kind for gap in report.gaps} == {EntityKind.INDIVIDUAL}
+    assert len({gap.township_id for gap in report.gaps}) == 2
+    assert all(today - timedelta(days=7) <= gap.established_on < today for gap in report.gaps)
+    assert not any(gap.grid_memberships.exists() or gap.assignments.exists() for gap in report.gaps)
+    # One-to-one: the 规上 and key firms, each by one official; everyone else in a grid of 100-150.
+    wuning = Entity.objects.filter(region__name="武宁县", status="active")
+    helped = wuning.filter(assignments__in=Assignment.objects.filter(current(today)))
+    assert helped.count() == 243 and helped.filter(above_scale=True).count() == 219
+    assert helped.filter(above_scale=False, is_key=True).count() == 24
+    assert round(wuning.filter(kind=EntityKind.ENTERPRISE).count() / wuning.count(), 2) == 0.14
+    grids = Assignment.objects.filter(current(today), mode=AssignmentMode.GRID, grid__region__name="武宁县")
+    sizes = [assignment.grid.members.filter(current(today)).count() for assignment in grids.select_related("grid")]
+    assert len(sizes) >= 100 and min(sizes) >= 100 and max(sizes) <= 150
+    # 修水县 shows a few gaps too.
+    with time_machine.travel(NOW, tick=False):
+        xiushui = coverage(Region.objects.get(name="修水县"), today)
+    assert 3 <= xiushui.gap_count <= 5 and xiushui.rows[0]["covered"] >= 200
+
+
+@pytest.mark.django_db
+def test_zhoumin_helps_three_firms_and_a_grid_of_120_and_sees_the_visits_due(demo, client):
+    today = NOW.date()
+    zhoumin = User.objects.get(username="zhoumin")
+    rows = portfolio(zhoumin, today)
+    firms = [row["entity"] for row in rows if row["mode"] == AssignmentMode.ONE_TO_ONE]
+    grid = [row["entity"] for row in rows if row["mode"] == AssignmentMode.GRID]
+    assert len(firms) == 3 and all(firm.above_scale for firm in firms)
+    assert "江西宏丰塑胶有限公司" in {firm.name for firm in firms}
+    assert len(grid) == 120 and {entity.kind for entity in grid} == {EntityKind.INDIVIDUAL}
+    due = visits_due_by(zhoumin, today)
+    assert 1 <= due["overdue"] <= 2 and due["count"] > due["overdue"]
+    overdue = [row["entity"].name for row in due["rows"] if row["due_on"] < today]
+    with time_machine.travel(NOW, tick=False):
+        client.post("/accounts/login/", {"username": "zhoumin", "password": DEMO_PASSWORD})
+        page = client.get("/staff/").content.decode()
+    assert "本月应走访的企业" in page and f"其中{due['overdue']}户已逾期" in page
+    assert all(name in page for name in overdue)
+    # The county's one-to-one firms are mostly visited within their 30-day plan.
+    one_to_one = Assignment.objects.filter(current(today), mode=AssignmentMode.ONE_TO_ONE, entity__region__name="武宁县")
+    visited = last_visits(one_to_one.values("entity_id"))
+    assert len(visited) == 243
+    assert sum(today - day <= timedelta(days=30) for day in visited.values()) > 0.8 * 243
+
+
+@pytest.mark.django_db
+def test_hongfengs_schooling_demands_since_2020_were_all_solved(demo):
+    firm = Entity.objects.get(name="江西宏丰塑胶有限公司")
+    assert firm.contact_phone and firm.above_scale
+    demands = list(Demand.objects.filter(entity=firm).select_related("case__category", "case__kind", "case__lead_department",
+                                                                       "raised_by"))
+    cases = [demand.case for demand in demands]
+    assert len(cases) >= 6 and {demand.raised_by.username for demand in demands} == {"zhoumin"}
+    assert min(case.created_at for case in cases).year == 2020
+    for case in cases:
+        assert (case.kind.code, case.category.code, case.lead_department.name) == ("enterprise", "workers-children", "武宁县教体局")
+        assert (case.state, case.result, case.rating) == (State.ARCHIVED, Result.SOLVED, Rating.SATISFIED)
+        closed = case.events.get(kind=CaseEventKind.CLOSED)
+        assert closed.on_time and case.events.get(kind=CaseEventKind.SIGNED).on_time
+    assert sum(Decimal(case.answers["children"]) for case in cases) > 30
+    assert any("李南星" in case.description for case in cases)
+
+
+@pytest.mark.django_db
+def test_the_registry_came_in_through_the_import_with_no_refused_row(demo):
+    jobs = list(ImportJob.objects.all())
+    assert len(jobs) >= 3
+    for job in jobs:
+        assert (job.state, job.refused_count, job.created_count) == (ImportState.DONE, 0, job.total_rows), job.original_name
+    events = EnterpriseEvent.objects.filter(kind=EventKind.IMPORTED)
+    assert sorted(event.data["job"] for event in events) == sorted(job.pk for job in jobs)
+    assert {job.uploaded_by.username for job in jobs if job.original_name.startswith("武宁县")} == {"liping"}
+    assert sum(job.total_rows for job in jobs) == Entity.objects.count()
+    for code in Entity.objects.values_list("uscc", flat=True):
+        assert normalize_uscc(code) == code
 
 
 def test_deploy_checks_pass_with_debug_off(tmp_path):

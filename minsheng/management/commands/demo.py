@@ -11,6 +11,7 @@ from django.db import transaction
 from minsheng.cases.catalogue import create_kinds, load_catalogue
 from minsheng.cases.demo import load_cases, summary
 from minsheng.elevators.demo import load_elevators
+from minsheng.enterprises.demo import load_enterprises
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
@@ -27,6 +28,7 @@ def load_demo_data() -> bool:
         load_catalogue()
         load_cases(regions)
         load_elevators(regions)
+        load_enterprises(regions)
     return True
 
 
