@@ -1,8 +1,25 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from minsheng.core.errors import ActionError
 from minsheng.core.text import check_date
+
+
+class LongSelect(forms.Select):
+    """A <select> of many options (a county's staff: a thousand and more) written out in Python:
+    Django's Select renders a template per option, 0.4 ms each, which made a firm's profile page
+    take half a second. Same markup, same attributes (id, aria-describedby, required)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen_values = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (option, mark_safe(" selected") if str(option) in chosen_values else "", label)
+            for option, label in self.choices
+        ))
+        return format_html("<select{}>{}</select>", flatatt({**self.build_attrs(self.attrs, attrs), "name": name}), options)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -68,23 +68,31 @@ def workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
     Text that starts with "=" stays text: a firm or a person named "=HYPERLINK(…)" must not
     become a formula in the clerk's Excel."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])
         sheet.freeze_panes = "A2"
         for number, row in enumerate(rows):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"
-                if number == 0:
-                    cell.font = Font(bold=True)
-                cells.append(cell)
-            sheet.append(cells)
+            if number == 0:
+                sheet.append([_text_cell(sheet, value, font=bold) for value in row])
+            elif any(isinstance(value, str) and value.startswith("=") for value in row):
+                sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in row])
+            else:  # plain values: a cell object each would make a county's registry take seconds more
+                sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet, value, *, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell

@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 
-from minsheng.core.forms import BoundedDateField, MultipleFileField, chosen, required
+from minsheng.core.forms import BoundedDateField, LongSelect, MultipleFileField, chosen, required
 from minsheng.enterprises.models import AssignmentMode, CertificationKind, EntityKind, SizeClass, VisitKind
 from minsheng.org.models import Region, RegionLevel, User
 
@@ -63,7 +63,7 @@ class DemandForm(forms.Form):
 
 class AssignForm(forms.Form):
     helper = forms.ModelChoiceField(label="帮扶干部", queryset=User.objects.none(), empty_label="请选择",
-                                    error_messages=chosen("帮扶干部"))
+                                    widget=LongSelect, error_messages=chosen("帮扶干部"))
     starts_on = BoundedDateField(label="起始日期", error_messages={**required("起始日期"),
                                                                "invalid": "起始日期格式不正确，请写成2026-11-30。"})
     visit_every_days = forms.IntegerField(label="走访周期（日）", min_value=1, max_value=366, initial=30,
@@ -73,9 +73,36 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["helper"].queryset = (User.objects.filter(is_active=True, department__region__in=[region, *region.children.all()])
-                                          .select_related("department").order_by("department__name", "username"))
-        self.fields["helper"].label_from_instance = lambda u: f"{u.full_name or u.username}（{u.department.name}）"
+        self.fields["helper"].queryset = _staff_of([region, *region.children.all()])
+        self.fields["helper"].label_from_instance = _staff_label
+
+
+def _staff_of(regions):
+    return (User.objects.filter(is_active=True, department__region__in=regions)
+            .select_related("department").order_by("department__name", "username"))
+
+
+def _staff_label(user) -> str:
+    return f"{user.full_name or user.username}（{user.department.name}）"
+
+
+class HandoverForm(forms.Form):
+    """A helper leaves: everything they cover passes to one successor (do_reassign_portfolio)."""
+
+    helper = forms.ModelChoiceField(label="调离的帮扶干部", queryset=User.objects.none(), empty_label="请选择",
+                                    widget=LongSelect, error_messages=chosen("调离的帮扶干部"))
+    to = forms.ModelChoiceField(label="接手的帮扶干部", queryset=User.objects.none(), empty_label="请选择",
+                                widget=LongSelect, error_messages=chosen("接手的帮扶干部"))
+    on = BoundedDateField(label="交接日期", help_text="从这一天起由接手的干部帮扶；原帮扶关系在前一天结束。",
+                          error_messages={**required("交接日期"), "invalid": "交接日期格式不正确，请写成2026-11-30。"})
+    reason = forms.CharField(label="原因", max_length=200, required=False, help_text="如：调离、退休、岗位调整。")
+
+    def __init__(self, *args, regions, helpers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helper"].queryset = helpers.select_related("department").order_by("department__name", "username")
+        self.fields["to"].queryset = _staff_of(regions)
+        for name in ("helper", "to"):
+            self.fields[name].label_from_instance = _staff_label
 
 
 class EndAssignmentForm(forms.Form):

@@ -178,8 +178,10 @@ class Grid(models.Model):
 class GridMember(models.Model):
     """An entity in a grid from a day to a day (open: still in it). One grid at a time."""
 
-    grid = models.ForeignKey(Grid, verbose_name="网格", on_delete=models.PROTECT, related_name="members")
-    entity = models.ForeignKey(Entity, verbose_name="市场主体", on_delete=models.PROTECT, related_name="grid_memberships")
+    # The two indexes below lead with these keys: no index of their own.
+    grid = models.ForeignKey(Grid, verbose_name="网格", on_delete=models.PROTECT, related_name="members", db_index=False)
+    entity = models.ForeignKey(Entity, verbose_name="市场主体", on_delete=models.PROTECT, related_name="grid_memberships",
+                               db_index=False)
     starts_on = models.DateField("起始日期")
     ends_on = models.DateField("结束日期", null=True, blank=True)
 
@@ -187,14 +189,20 @@ class GridMember(models.Model):
         verbose_name = "网格成员"
         verbose_name_plural = "网格成员"
         indexes = [
-            # Coverage on a day: the entity's membership then (and a grid's members).
+            # A firm's profile and helpers_of: the entity's membership on a day.
             models.Index(fields=["entity", "starts_on"], name="grid_member_entity"),
-            models.Index(fields=["grid", "starts_on"], name="grid_member_grid"),
+            # Coverage (queries.uncovered): the members of a county's helped grids on a day, read
+            # from the index alone on PostgreSQL (540 → 320 ms for a county of 150,000).
+            models.Index(fields=["grid", "starts_on"], include=["ends_on", "entity"], name="grid_member_grid"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                                    name="grid_member_dates_in_order"),
         ]
+
+    def covers(self, day) -> bool:
+        """A member on `day` (queries.current is the same rule in SQL)."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class AssignmentMode(models.TextChoices):
@@ -247,11 +255,15 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.helper} · {self.entity or self.grid}"
 
+    def covers(self, day) -> bool:
+        """Current on `day` (queries.current is the same rule in SQL)."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
 
 class VisitKind(models.TextChoices):
     ON_SITE = "on_site", "实地走访"
-    PHONE = "phone", "电话"
-    ONLINE = "online", "线上"
+    PHONE = "phone", "电话走访"
+    ONLINE = "online", "线上走访"
 
 
 class Visit(models.Model):
@@ -321,6 +333,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "注销或吊销"
     CERTIFIED = "certified", "登记资质认定"
     IMPORTED = "imported", "导入名录"
+    EXPORTED = "exported", "导出名录"
     ASSIGNED = "assigned", "确定帮扶干部"
     GRID_JOINED = "grid_joined", "纳入网格"
     ASSIGNMENT_ENDED = "assignment_ended", "结束帮扶关系"

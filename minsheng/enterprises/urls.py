@@ -8,11 +8,15 @@ app_name = "enterprises"
 urlpatterns = [
     # Staff.
     path("staff/", staff.registry, name="registry"),
+    path("staff/registry.xlsx", staff.registry_export, name="registry-export"),
     path("staff/<int:pk>/", staff.entity_page, name="entity"),
+    path("staff/<int:pk>/do/<str:action>/", staff.action_page, name="action"),
     path("staff/<int:pk>/act/<str:action>/", staff.act, name="act"),
+    path("staff/visit-files/<int:pk>/", staff.visit_file, name="visit-file"),
     path("staff/coverage/", staff.coverage_page, name="coverage"),
     path("staff/coverage.xlsx", staff.coverage_export, name="coverage-export"),
     path("staff/mine/", staff.my_firms, name="mine"),
+    path("staff/handover/", staff.handover, name="handover"),
     path("staff/import/", imports.upload, name="import"),
     path("staff/import/template.xlsx", imports.template, name="import-template"),
     path("staff/import/<int:pk>/", imports.job_page, name="import-job"),

@@ -13,6 +13,7 @@ from minsheng.enterprises.actions.registry import (  # noqa: F401
     EntityDraft,
     clean_entity,
     do_add_certification,
+    do_record_registry_export,
     do_register_entity,
     do_update_entity,
     draft_of,

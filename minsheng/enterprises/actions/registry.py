@@ -11,12 +11,13 @@ from django.db import transaction
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.identity import normalize_mobile, normalize_uscc
-from minsheng.core.text import check_date, check_text
+from minsheng.core.text import LATEST_DATE, check_date, check_text, date_words
 from minsheng.enterprises import rules, sizes
 from minsheng.enterprises.actions._base import locked, write_event
 from minsheng.enterprises.models import (
     Certification,
     CertificationKind,
+    EnterpriseEvent,
     Entity,
     EntityKind,
     EntityStatus,
@@ -54,6 +55,12 @@ class EntityDraft:
     contact_phone: str = ""
 
 
+# A registry holds firms registered decades ago (state-owned firms, old 个体户), unlike the
+# platform's own records (core.text's dates from 2000): founding and closing dates go back to
+# the People's Republic's first registrations.
+REGISTERED_SINCE = date(1949, 10, 1)
+
+
 LABELS = {
     "uscc": "统一社会信用代码", "name": "名称", "industry": "行业代码", "kind": "主体类型", "region": "所在县（市、区）",
     "township": "所在乡镇（街道）", "address": "住所（经营场所）", "established_on": "成立日期",
@@ -82,7 +89,9 @@ def _date(value, name: str) -> date | None:
             raise ActionError(f"{LABELS[name]}格式不正确，请写成2021-03-15。", field=name) from None
     if not isinstance(value, date):
         raise ActionError(f"{LABELS[name]}格式不正确，请写成2021-03-15。", field=name)
-    return check_date(value, field=name, label=LABELS[name])
+    if not REGISTERED_SINCE <= value <= LATEST_DATE:
+        raise ActionError(f"{LABELS[name]}应在{date_words(REGISTERED_SINCE)}至{date_words(LATEST_DATE)}之间。", field=name)
+    return value
 
 
 def _number(value, name: str, *, whole: bool = False) -> Decimal | int | None:
@@ -302,3 +311,15 @@ def draft_of(entity: Entity) -> EntityDraft:
     values = {f.name: getattr(entity, f.name) for f in fields(EntityDraft)}
     values["industry"] = entity.industry.code
     return EntityDraft(**values)
+
+
+EXPORT_FILTERS = ("q", "region", "kind", "size", "scale", "help")
+
+
+def do_record_registry_export(count: int, *, filters: dict, contacts: bool, actor: User) -> EnterpriseEvent:
+    """Who took how many firms out of the registry, with which filter, and whether the contacts'
+    phones went with them: an export changes nothing, but personal data left the platform."""
+    filters = {key: value[:60] for key, value in filters.items() if key in EXPORT_FILTERS and value}
+    return write_event(EventKind.EXPORTED, actor=actor,
+                       note=f"导出名录{count}户" + ("（含联系人手机）" if contacts else ""),
+                       data={"count": count, "filters": filters, "contacts": contacts})

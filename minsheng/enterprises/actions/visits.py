@@ -50,6 +50,6 @@ def do_record_visit(entity: Entity, *, visited_on: date, kind: str, summary: str
         VisitAttachment.objects.create(visit=visit, file=upload, name=upload.name[:200], content_type=file_kind.content_type,
                                        size=upload.size)
     write_event(EventKind.VISITED, actor=actor, entity=entity,
-                note=f"{VisitKind(kind).label}走访（{helper.full_name or helper.username}）",
+                note=f"{VisitKind(kind).label}（{helper.full_name or helper.username}）",
                 data={"visit": visit.pk, "visited_on": visited_on, "kind": kind, "files": len(files)})
     return visit

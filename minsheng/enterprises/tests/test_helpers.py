@@ -148,3 +148,15 @@ def test_a_visit_in_the_future_or_by_a_stranger_is_refused(people, county):
     with pytest.raises(ActionError) as refused:
         actions.do_record_visit(county["hongfeng"], visited_on=NOV, kind="phone", summary=" ", actor=people.huang)
     assert refused.value.field == "summary"
+
+
+def test_the_profiles_record_names_the_same_helpers_as_helpers_of_on_any_day(people, county):
+    shop = county["shops"][0]
+    actions.do_assign_one_to_one(shop, helper=people.huang, starts_on=date(2026, 8, 1), actor=people.liu)
+    actions.do_add_to_grid(county["uncovered"], [shop], starts_on=date(2026, 9, 1), actor=people.liu)
+    actions.do_assign_grid(county["uncovered"], helper=people.chen, starts_on=date(2026, 10, 1), actor=people.liu)
+    for entity in (shop, county["hongfeng"], county["loner"], county["shops"][4]):
+        for day in (JAN, JUNE, date(2026, 8, 15), date(2026, 9, 15), NOV):
+            expected = [(helper.username, mode) for helper, mode in queries.helpers_of(entity, day)]
+            assert [(helper.username, mode) for helper, mode in queries.help_record(entity, day).helpers] == expected
+    assert [(h.username, m) for h, m in queries.helpers_of(shop, NOV)] == [("huangxin", "one_to_one"), ("chenjing", "grid")]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,6 +19,14 @@ from minsheng.enterprises.models import Visit
 from minsheng.testing import make_department, make_entity, make_user
 
 pytestmark = pytest.mark.django_db
+# The smallest JPEG a browser shows (a grey pixel): the upload checks a file's first bytes.
+JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f"
+                     "141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b08000100010101"
+                     "1100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504"
+                     "040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a2526"
+                     "2728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a"
+                     "92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6"
+                     "e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -56,9 +65,22 @@ def test_the_helper_sees_the_profile_with_the_whole_phone_and_a_stranger_gets_no
 def test_the_helper_records_a_visit_and_raises_a_demand_from_the_profile(client, people, firms):
     entity = firms["hongfeng"]
     client.force_login(people.huang)
+    photo = SimpleUploadedFile("车间.jpg", JPEG, content_type="image/jpeg")
     response = client.post(reverse("enterprises:act", args=[entity.pk, "visit"]), {
-        "visit-visited_on": "2026-11-27", "visit-kind": "on_site", "visit-summary": "了解到职工李南星的孩子需要入学。"})
+        "visit-visited_on": "2026-11-27", "visit-kind": "on_site", "visit-summary": "了解到职工李南星的孩子需要入学。",
+        "visit-files": [photo]})
     assert response.status_code == 302 and Visit.objects.get().helper == people.huang
+    # The photo opens from the profile for those who may see the firm, and for nobody else.
+    attachment = Visit.objects.get().attachments.get()
+    file_url = reverse("enterprises:visit-file", args=[attachment.pk])
+    assert file_url in client.get(reverse("enterprises:entity", args=[entity.pk])).content.decode()
+    response = client.get(file_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == JPEG
+    assert response["Cache-Control"] == "private, no-store"
+    client.force_login(people.wu)
+    assert client.get(file_url).status_code == 404
+    assert client.get(reverse("enterprises:visit-file", args=[attachment.pk + 1])).status_code == 404
+    client.force_login(people.huang)
     schooling = Category.objects.get(code="workers-children")
     response = client.post(reverse("enterprises:act", args=[entity.pk, "demand"]), {
         "demand-category": str(schooling.pk), "demand-title": "职工子女就近入学",
@@ -83,6 +105,53 @@ def test_a_helper_cannot_assign_helpers(client, people, firms):
     response = client.post(reverse("enterprises:act", args=[firms["hongfeng"].pk, "assign"]), {
         "assign-helper": str(people.wu.pk), "assign-starts_on": "2026-12-01", "assign-visit_every_days": "30"})
     assert response.status_code == 302 and firms["hongfeng"].assignments.count() == 1
+    assert client.get(reverse("enterprises:action", args=[firms["hongfeng"].pk, "assign"])).status_code == 404
+
+
+def test_the_keeper_chooses_a_one_to_one_helper_on_its_own_page(client, people, firms):
+    shop = firms["shop"]
+    client.force_login(people.liu)
+    profile = client.get(reverse("enterprises:entity", args=[shop.pk])).content.decode()
+    assert reverse("enterprises:action", args=[shop.pk, "assign"]) in profile and "吴敏（湖口县自然资源局）" not in profile
+    page = client.get(reverse("enterprises:action", args=[shop.pk, "assign"])).content.decode()
+    assert f'<option value="{people.wu.pk}">吴敏（湖口县自然资源局）</option>' in page
+    assert "浔阳区" not in page  # only the county's own staff
+    url = reverse("enterprises:act", args=[shop.pk, "assign"])
+    response = client.post(url, {"assign-helper": "", "assign-starts_on": "2026-12-01", "assign-visit_every_days": "30"})
+    assert response.status_code == 400 and "请选择帮扶干部" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode() and not shop.assignments.exists()
+    response = client.post(url, {"assign-helper": str(people.wu.pk), "assign-starts_on": "2026-12-01",
+                                 "assign-visit_every_days": "30"})
+    assert response.status_code == 302 and shop.assignments.get().helper == people.wu
+
+
+def test_each_action_has_its_page_for_those_who_may_take_it(client, people, firms):
+    hongfeng = firms["hongfeng"]
+    client.force_login(people.huang)  # the firm's helper: visits and demands, not the registry's work
+    profile = client.get(reverse("enterprises:entity", args=[hongfeng.pk])).content.decode()
+    assert reverse("enterprises:action", args=[hongfeng.pk, "visit"]) in profile
+    assert reverse("enterprises:action", args=[hongfeng.pk, "certify"]) not in profile
+    page = client.get(reverse("enterprises:action", args=[hongfeng.pk, "demand"])).content.decode()
+    assert "职工子女入学" in page and 'name="demand-submission_token"' in page
+    assert 'enctype="multipart/form-data"' in client.get(reverse("enterprises:action", args=[hongfeng.pk, "visit"])).content.decode()
+    for action in ("assign", "certify", "end", "delete"):
+        assert client.get(reverse("enterprises:action", args=[hongfeng.pk, action])).status_code == 404
+    # The keeper ends the one-to-one help from the profile's record of it.
+    client.force_login(people.liu)
+    assignment = hongfeng.assignments.get()
+    profile = client.get(reverse("enterprises:entity", args=[hongfeng.pk])).content.decode()
+    end_url = reverse("enterprises:action", args=[hongfeng.pk, "end"]) + f"?assignment={assignment.pk}"
+    assert end_url in profile
+    page = client.get(end_url).content.decode()
+    assert "结束 黄鑫 自2026年1月1日起的一对一帮扶" in page
+    response = client.post(reverse("enterprises:act", args=[hongfeng.pk, "end"]), {
+        "end-assignment": str(assignment.pk), "end-ends_on": "2026-11-30", "end-reason": "调离"})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.ends_on == date(2026, 11, 30)
+    # A made-up id on the end page says so rather than failing.
+    page = client.get(reverse("enterprises:action", args=[hongfeng.pk, "end"]), {"assignment": "99999999999999999999"})
+    assert page.status_code == 200 and "没有找到要结束的帮扶关系" in page.content.decode()
 
 
 def test_the_coverage_page_and_its_workbook(client, people, firms):
@@ -97,6 +166,28 @@ def test_the_coverage_page_and_its_workbook(client, people, firms):
     assert name_cell.value.startswith("=HYPERLINK") and name_cell.data_type == "s"  # text, never a formula
     client.force_login(people.huang)  # not oversight
     assert client.get(reverse("enterprises:coverage")).status_code == 404
+
+
+def test_the_keeper_hands_a_leaving_helpers_portfolio_over_on_one_page(client, people, firms):
+    from minsheng.enterprises.models import Assignment
+
+    client.force_login(people.liu)
+    assert reverse("enterprises:handover") in client.get(reverse("enterprises:coverage")).content.decode()
+    page = client.get(reverse("enterprises:handover")).content.decode()
+    assert f'<option value="{people.huang.pk}">黄鑫（湖口县住建局）</option>' in page  # helps 宏丰 today
+    assert page.count("吴敏（湖口县自然资源局）") == 1  # a possible successor only: helps nobody yet
+    url = reverse("enterprises:handover")
+    response = client.post(url, {"helper": str(people.huang.pk), "to": str(people.huang.pk), "on": "2026-12-01"})
+    assert response.status_code == 400 and "不能是本人" in response.content.decode()
+    response = client.post(url, {"helper": str(people.huang.pk), "to": str(people.wu.pk), "on": "2026-02-30"})
+    assert response.status_code == 400 and "交接日期格式不正确" in response.content.decode()
+    response = client.post(url, {"helper": str(people.huang.pk), "to": str(people.wu.pk), "on": "2026-12-01",
+                                 "reason": "调离"}, follow=True)
+    assert "已将黄鑫的1项帮扶关系自2026年12月1日起交由吴敏" in response.content.decode()
+    current = Assignment.objects.get(entity=firms["hongfeng"], ends_on__isnull=True)
+    assert (current.helper, current.starts_on) == (people.wu, date(2026, 12, 1))
+    client.force_login(people.huang)  # a helper keeps no registry
+    assert client.get(url).status_code == 404
 
 
 def test_a_bad_coverage_day_is_a_message_not_an_error(client, people, firms):
@@ -123,6 +214,52 @@ def test_the_registry_lists_what_the_user_may_see(client, people, firms):
     outsider = make_user("xy_leader", make_department("浔阳区政府办", people.xunyang), "leader")
     client.force_login(outsider)
     assert "江西宏丰塑胶有限公司" not in client.get(reverse("enterprises:registry")).content.decode()
+
+
+def _exported(client, **filters):
+    response = client.get(reverse("enterprises:registry-export"), filters)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    return response.content, [[cell for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.values]
+
+
+def test_the_registry_export_is_the_import_template_and_goes_back_in_unchanged(client, people, firms):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minsheng.enterprises.actions import imports
+    from minsheng.enterprises.models import EnterpriseEvent, EventKind, ImportMode, ImportState
+
+    client.force_login(people.liu)  # 湖口县营商办: keeps the county's registry
+    content, rows = _exported(client)
+    assert rows[0] == [column.header for column in imports.COLUMNS]
+    by_name = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert set(by_name) == {"江西宏丰塑胶有限公司", firms["shop"].name}
+    hongfeng = by_name["江西宏丰塑胶有限公司"]
+    assert (hongfeng["统一社会信用代码"], hongfeng["联系人手机"], hongfeng["主体类型"]) == (
+        firms["hongfeng"].uscc, "13907925566", "企业")
+    assert by_name[firms["shop"].name]["主体类型"] == "个体工商户"
+    event = EnterpriseEvent.objects.get(kind=EventKind.EXPORTED)
+    assert (event.actor, event.data["count"], event.data["contacts"]) == (people.liu, 2, True)
+    # Back in as it came out: every firm known, nothing changed.
+    job = imports.do_queue_import(SimpleUploadedFile("名录.xlsx", content), mode=ImportMode.ALL_OR_NOTHING,
+                                  actor=people.liu, start=True)
+    job = imports.run_import(job)
+    assert (job.state, job.created_count, job.unchanged_count, job.refused_count) == (ImportState.DONE, 0, 2, 0)
+    # The filter applies; a leader who keeps no registry gets no phones; a helper only their firms.
+    assert [row[1] for row in _exported(client, kind="individual")[1][1:]] == [firms["shop"].name]
+    client.force_login(people.zhang)
+    header = _exported(client)[1][0]
+    assert "联系人手机" not in header and "统一社会信用代码" in header
+    client.force_login(people.huang)
+    assert [row[1] for row in _exported(client)[1][1:]] == ["江西宏丰塑胶有限公司"]
+
+
+def test_a_registry_export_too_large_asks_for_a_filter(client, people, firms, monkeypatch):
+    from minsheng.enterprises.views import staff
+
+    monkeypatch.setattr(staff, "MAX_EXPORT_ROWS", 1)
+    client.force_login(people.liu)
+    response = client.get(reverse("enterprises:registry-export"), follow=True)
+    assert "超过" in response.content.decode() and "请按县（市、区）或主体类型筛选后分批导出" in response.content.decode()
 
 
 def test_the_helpers_home_page_lists_the_visits_due_this_month(client, people, firms):

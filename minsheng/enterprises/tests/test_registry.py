@@ -69,6 +69,7 @@ BAD = [
     ({"employees": "3.5"}, "employees", "应为整数"),
     ({"established_on": "2026-02-30"}, "established_on", "格式不正确"),
     ({"established_on": "2027-01-01"}, "established_on", "不能晚于今天"),
+    ({"established_on": "1949-09-30"}, "established_on", "应在1949年10月1日至"),
     ({"status": "cancelled"}, "closed_on", "注销（吊销）日期"),
     ({"contact_phone": "12345"}, "contact_phone", "联系人手机"),
     ({"kind": "外星企业"}, "kind", "主体类型应为"),
@@ -82,6 +83,11 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(people, fields, 
         actions.do_register_entity(hongfeng(people, **fields), actor=people.liu)
     assert refused.value.field == field and words in refused.value.message
     assert not Entity.objects.exists() and not EnterpriseEvent.objects.exists()
+
+
+def test_a_firm_registered_in_the_1980s_is_on_file_with_its_founding_date(people):
+    entity = actions.do_register_entity(hongfeng(people, established_on="1984-07-01"), actor=people.liu)
+    assert entity.established_on == date(1984, 7, 1)
 
 
 def test_a_code_already_on_file_is_refused(people):
