@@ -7,7 +7,7 @@ import argparse
 import sys
 
 BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability",
-              "elevators": "bench.elevators"}
+              "elevators": "bench.elevators", "enterprises": "bench.enterprises"}
 
 
 def main(argv=None) -> int:
@@ -22,6 +22,12 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers for the open311 load test (default 3)")
     parser.add_argument("--only", nargs="+", choices=["pages", "scorecards", "worker", "create", "whatifs"],
                         help="run only these parts of the cases benchmark (results are then not written)")
+    # The module imports nothing of Django at import time (see bench/__init__.py), so its parts can be listed here.
+    from bench.enterprises import PARTS as ENTERPRISE_PARTS
+
+    parser.add_argument("--only-enterprises", nargs="+", choices=list(ENTERPRISE_PARTS), metavar="part",
+                        help=f"run only these parts of the enterprises benchmark: {', '.join(ENTERPRISE_PARTS)} "
+                             "(results are then not written)")
     args = parser.parse_args(argv)
     if args.requests < 50:
         parser.error("--requests must be at least 50")

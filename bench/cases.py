@@ -741,6 +741,101 @@ def write_results(run: Run, generation: dict, verification: dict, started: float
     return doc
 
 
+# Shared by the benchmarks that record a run the same way (elevators, enterprises).
+
+
+def save_results(name: str, doc: dict, markdown) -> None:
+    """bench/results/<name>.json (the document) and <name>.md (markdown(doc))."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+    (RESULTS_DIR / f"{name}.md").write_text(markdown(doc))
+
+
+def record_run(run: Run, benchmark: str, issue: int, *, generation: dict, started: float, load_at_start: list,
+               findings, markdown) -> dict:
+    """Write a full run's results: the load average at the start, a note if HEAD moved during the
+    run, the environment, the generation's record, the results, plans, notes and findings(run), to
+    bench/results/<benchmark>.json and .md. The issue's targets are met when there are some and
+    every one passes."""
+    run.subjects["load_average_at_start"] = load_at_start
+    if git_commit() != run.commit:
+        run.notes.append(f"HEAD moved from {run.commit[:12]} to {git_commit()[:12]} during the run; the code "
+                         f"measured is {run.commit[:12]} (imported at the start).")
+    targets = [r for r in run.results if "pass" in r and r["scope"] == "issue"]
+    doc = {
+        "benchmark": benchmark,
+        "issue": issue,
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "git_commit": run.commit,
+        "git_commit_at_end": git_commit(),
+        "git_dirty": git_dirty(),
+        **environment(),
+        "clock_fixed_at": data.NOW.isoformat(),
+        "generation": generation,
+        "subjects": run.subjects,
+        "all_targets_met": bool(targets) and all(r["pass"] for r in targets),
+        "results": run.results,
+        "plans": run.plans,
+        "notes": run.notes,
+        "findings": findings(run),
+        "run_seconds": round(time.perf_counter() - started, 1),
+    }
+    save_results(benchmark, doc, markdown)
+    run.log(f"wrote {RESULTS_DIR / f'{benchmark}.json'} and {benchmark}.md; all targets met: {doc['all_targets_met']}")
+    return doc
+
+
+def markdown_run_line(doc: dict, *, setting: str, module: str) -> str:
+    """A results page's first paragraph: the run, the machine, PostgreSQL (shared_buffers,
+    work_mem and `setting`), the load, the clock, where the measurements are described."""
+    settings = doc["postgresql_settings"]
+    return (f"Run {doc['timestamp']} on commit `{doc['git_commit'][:12]}`"
+            f"{' (with uncommitted changes outside bench/)' if doc['git_dirty'] else ''}; "
+            f"{doc['cpu_count']} CPUs ({doc['cpu']}), {doc['memory_gb']} GB RAM; {doc['postgresql'].split(' on ')[0]} "
+            f"(shared_buffers {settings['shared_buffers']}, work_mem {settings['work_mem']}, "
+            f"{setting} {settings[setting]}); Python {doc['python']}, Django {doc['django']}. "
+            f"The machine is shared with other work: load average {doc['subjects'].get('load_average_at_start')} at the "
+            f"start, {doc['load_average_at_end']} at the end. Clock fixed at {doc['clock_fixed_at']}. "
+            f"What is measured and how the data is made: the docstring of [bench/{module}.py](../{module}.py).")
+
+
+def markdown_results(doc: dict, scopes) -> list[str]:
+    """The results section, as lines: a table for each (scope, title) with results, whether the
+    issue's targets are all met, the findings."""
+    lines = ["", "## Results"]
+    for scope, title in scopes:
+        chosen = [r for r in doc["results"] if r["scope"] == scope]
+        if not chosen:
+            continue
+        lines += ["", f"### {title}", "", "| measurement | median ms | p95 ms | n | SQL queries | SQL ms | target | |",
+                  "|---|---:|---:|---:|---:|---:|---|---|"]
+        for r in chosen:
+            queries = r.get("queries", r.get("queries_per_call", ""))
+            verdict = "**pass**" if r.get("pass") else "**FAIL**" if "pass" in r else ""
+            target = f"< {r['target_ms']:,} ms (median)" if "target_ms" in r else ""
+            lines.append(f"| {r['label']} | {r['median_ms']:,.2f} | {r['p95_ms']:,.2f} | {r['n']} | {queries} | "
+                         f"{r.get('sql_ms', '')} | {target} | {verdict} |")
+    lines += ["", f"All of the issue's targets met: **{'yes' if doc['all_targets_met'] else 'no'}**."]
+    for paragraph in doc.get("findings", []):
+        lines += ["", paragraph]
+    return lines
+
+
+def markdown_plans(doc: dict) -> list[str]:
+    """The section of the query plans (doc["plans"]: each a label and its EXPLAIN texts), as lines."""
+    lines = ["", "## Query plans (EXPLAIN ANALYZE, BUFFERS)"]
+    for item in doc["plans"].values():
+        lines += ["", f"### {item['label']}"]
+        for plan in item["plans"]:
+            lines += ["", "```", plan, "```"]
+    return lines
+
+
+def markdown_notes(doc: dict) -> list[str]:
+    """The section of the notes, as lines."""
+    return ["", "## Notes", ""] + [f"- {note}" for note in doc["notes"]]
+
+
 def _fmt(value, digits=1):
     return "—" if value is None else f"{value:,.{digits}f}"
 

@@ -31,9 +31,10 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from bench import RESULTS_DIR, git_commit, git_dirty
+from bench import git_commit
 from bench import data
-from bench.cases import QueryTimer, Run, environment, explain, summary
+from bench.cases import (QueryTimer, Run, explain, markdown_notes, markdown_plans, markdown_results, markdown_run_line,
+                         record_run, summary)
 
 N_APPLICATIONS = 100_000
 ESTATES = 14_286
@@ -625,32 +626,6 @@ def bench_vote(run: Run) -> None:
 
 # --- results ----------------------------------------------------------------------------------
 
-def write_results(run: Run, generation: dict, started: float) -> dict:
-    targets = [r for r in run.results if "pass" in r and r["scope"] == "issue"]
-    doc = {
-        "benchmark": "elevators",
-        "issue": 10,
-        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "git_commit": run.commit,
-        "git_commit_at_end": git_commit(),
-        "git_dirty": git_dirty(),
-        **environment(),
-        "clock_fixed_at": data.NOW.isoformat(),
-        "generation": generation,
-        "subjects": run.subjects,
-        "all_targets_met": all(r["pass"] for r in targets),
-        "results": run.results,
-        "plans": run.plans,
-        "notes": run.notes,
-        "findings": findings(run),
-        "run_seconds": round(time.perf_counter() - started, 1),
-    }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "elevators.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
-    (RESULTS_DIR / "elevators.md").write_text(markdown(doc))
-    return doc
-
-
 def findings(run: Run) -> list[str]:
     """What the figures say, in words, with what to change where a target is missed."""
     by = {r["id"]: r for r in run.results}
@@ -705,13 +680,7 @@ def markdown(doc: dict) -> str:
     w = lambda line="": out.write(line + "\n")  # noqa: E731
     w("# Elevator programme benchmarks")
     w()
-    w(f"Run {doc['timestamp']} on commit `{doc['git_commit'][:12]}`{' (with uncommitted changes outside bench/)' if doc['git_dirty'] else ''}; "
-      f"{doc['cpu_count']} CPUs ({doc['cpu']}), {doc['memory_gb']} GB RAM; {doc['postgresql'].split(' on ')[0]} "
-      f"(shared_buffers {doc['postgresql_settings']['shared_buffers']}, work_mem {doc['postgresql_settings']['work_mem']}, "
-      f"synchronous_commit {doc['postgresql_settings']['synchronous_commit']}); Python {doc['python']}, Django {doc['django']}. "
-      f"The machine is shared with other work: load average {doc['subjects'].get('load_average_at_start')} at the start, "
-      f"{doc['load_average_at_end']} at the end. Clock fixed at {doc['clock_fixed_at']}. "
-      "What is measured and how the data is made: the docstring of [bench/elevators.py](../elevators.py).")
+    w(markdown_run_line(doc, setting="synchronous_commit", module="elevators"))
     w()
     rows = g["rows"]
     w(f"Data: {rows['elevators_application']:,} applications on {rows['elevators_entrance']:,} entrances "
@@ -720,28 +689,9 @@ def markdown(doc: dict) -> str:
       + ", ".join(f"{k} {v:,}" for k, v in sorted(g["stages"].items(), key=lambda kv: -kv[1]))
       + f". Generated in {g['total_seconds']:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in g['timings'].items())})"
       + ("; reused from an earlier run." if g.get("reused") else "."))
-    w()
-    w("## Results")
-    for scope, title in (("issue", "The issue's targets"), ("info", "For information (the same bar)"),
-                         ("whatif", "What-ifs (the former code; an index created in a transaction rolled back)")):
-        chosen = [r for r in doc["results"] if r["scope"] == scope]
-        if not chosen:
-            continue
-        w()
-        w(f"### {title}")
-        w()
-        w("| measurement | median ms | p95 ms | n | SQL queries | SQL ms | target | |")
-        w("|---|---:|---:|---:|---:|---:|---|---|")
-        for r in chosen:
-            queries = r.get("queries", r.get("queries_per_call", ""))
-            verdict = "**pass**" if r.get("pass") else "**FAIL**" if "pass" in r else ""
-            w(f"| {r['label']} | {r['median_ms']:,.2f} | {r['p95_ms']:,.2f} | {r['n']} | {queries} | {r.get('sql_ms', '')} | "
-              f"< {r['target_ms']} ms (median) | {verdict} |")
-    w()
-    w(f"All of the issue's targets met: **{'yes' if doc['all_targets_met'] else 'no'}**.")
-    for paragraph in doc.get("findings", []):
-        w()
-        w(paragraph)
+    for line in markdown_results(doc, (("issue", "The issue's targets"), ("info", "For information (the same bar)"),
+                                       ("whatif", "What-ifs (the former code; an index created in a transaction rolled back)"))):
+        w(line)
     w()
     w("## A vote does not recount")
     w()
@@ -764,21 +714,8 @@ def markdown(doc: dict) -> str:
         for sql in by["vote.200"]["last_vote_queries"]:
             w(sql if len(sql) < 400 else sql[:400] + " …")
         w("```")
-    w()
-    w("## Query plans (EXPLAIN ANALYZE, BUFFERS)")
-    for key, item in doc["plans"].items():
-        w()
-        w(f"### {item['label']}")
-        for plan in item["plans"]:
-            w()
-            w("```")
-            w(plan)
-            w("```")
-    w()
-    w("## Notes")
-    w()
-    for note in doc["notes"]:
-        w(f"- {note}")
+    for line in markdown_plans(doc) + markdown_notes(doc):
+        w(line)
     return out.getvalue()
 
 
@@ -810,10 +747,5 @@ def run(args, log=print) -> dict:
             bench_vote(bench)
     finally:
         _cleanup(log)
-    bench.subjects["load_average_at_start"] = load_at_start
-    if git_commit() != bench.commit:
-        bench.notes.append(f"HEAD moved from {bench.commit[:12]} to {git_commit()[:12]} during the run; the code "
-                           f"measured is {bench.commit[:12]} (imported at the start).")
-    doc = write_results(bench, generation, started)
-    log(f"wrote {RESULTS_DIR / 'elevators.json'} and elevators.md; all targets met: {doc['all_targets_met']}")
-    return doc
+    return record_run(bench, "elevators", 10, generation=generation, started=started, load_at_start=load_at_start,
+                      findings=findings, markdown=markdown)
