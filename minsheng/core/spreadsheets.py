@@ -64,7 +64,8 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
 
 
 def workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
-    """An .xlsx of named sheets, each a list of rows, the first row its header (bold, frozen).
+    """An .xlsx of named sheets, each rows (a list, or any iterable read once, so a long export
+    streams from the database), the first row its header (bold, frozen).
     Text that starts with "=" stays text: a firm or a person named "=HYPERLINK(…)" must not
     become a formula in the clerk's Excel."""
     from openpyxl import Workbook

@@ -14,8 +14,8 @@ from minsheng.org.models import Role, User
 
 
 def may_keep_registry(user: User | None, region) -> bool:
-    return (user is not None and is_staff_member(user) and user.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR)
-            and in_jurisdiction(user, region))
+    return (user is not None and region is not None and is_staff_member(user)
+            and user.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR) and in_jurisdiction(user, region))
 
 
 def helps(user: User, entity, day: date | None = None) -> bool:

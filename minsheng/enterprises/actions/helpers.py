@@ -4,6 +4,7 @@ grids and their members; a helper's whole portfolio handed over in one action wh
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, check_text, date_words
@@ -189,10 +190,20 @@ def do_reassign_portfolio(helper: User, *, to: User, on: date, reason: str = "",
     for assignment in handed:
         if assignment.starts_on >= on:
             raise ActionError(f"有帮扶关系{date_words(assignment.starts_on)}才开始，交接日期应晚于此。", field="on")
+        # The successor takes the rest of the period, no more: a firm's next one-to-one helper
+        # already named for a later day keeps that day (one one-to-one helper at a time).
+        later = (Assignment.objects.filter(entity_id=assignment.entity_id, grid_id=assignment.grid_id, starts_on__gte=on)
+                 .exclude(pk=assignment.pk).order_by("starts_on").first())
+        until = assignment.ends_on
+        if later is not None and (until is None or later.starts_on <= until):
+            until = later.starts_on - timedelta(days=1)
         assignment.ends_on, assignment.next_visit_check = on - timedelta(days=1), None
+        if until is not None and until < on:
+            continue  # nothing of the period is left to hand over
         # The firms' visit plans carry on: the new helper is reminded from the same due days.
         created.append(Assignment(helper=to, mode=assignment.mode, entity_id=assignment.entity_id, grid_id=assignment.grid_id,
-                                  starts_on=on, visit_every_days=assignment.visit_every_days, next_visit_check=on))
+                                  starts_on=on, ends_on=until, visit_every_days=assignment.visit_every_days,
+                                  next_visit_check=on))
     Assignment.objects.bulk_update(handed, ["ends_on", "next_visit_check"])
     Assignment.objects.bulk_create(created)
     names = (helper.full_name or helper.username, to.full_name or to.username)
@@ -202,3 +213,16 @@ def do_reassign_portfolio(helper: User, *, to: User, on: date, reason: str = "",
                       "one_to_one": sum(a.mode == AssignmentMode.ONE_TO_ONE for a in handed),
                       "grids": sum(a.mode == AssignmentMode.GRID for a in handed)})
     return len(handed)
+
+
+def leave_other_counties_grids(entity_ids, day: date) -> int:
+    """Firms moved to another county leave their old county's grids: a grid covers the firms of
+    its own county (do_add_to_grid takes no other), and coverage counts only those. Memberships
+    current on `day` end the day before; those not begun by then never happen. Called inside
+    the action that moved them (do_update_entity, the import), whose event records it. Returns
+    how many memberships ended or were dropped."""
+    elsewhere = (GridMember.objects.filter(entity_id__in=list(entity_ids)).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+                 .exclude(grid__region=F("entity__region")))
+    ended = elsewhere.filter(starts_on__lt=day).update(ends_on=day - timedelta(days=1))
+    dropped, _ = elsewhere.filter(starts_on__gte=day).delete()
+    return ended + dropped

@@ -66,6 +66,7 @@ from minsheng.core.text import check_text
 from minsheng.core.uploads import XLSX_KIND, check_upload
 from minsheng.enterprises import rules
 from minsheng.enterprises.actions._base import write_event
+from minsheng.enterprises.actions.helpers import leave_other_counties_grids
 from minsheng.enterprises.actions.registry import LABELS, EntityDraft, clean_entity, derive
 from minsheng.enterprises.models import (
     Entity,
@@ -414,6 +415,7 @@ class _Run:
         self.total = 0
         self.last_row = 1  # the sheet's row last read (the header is row 1)
         self.created = self.updated = self.unchanged = 0
+        self.left_grids = 0  # memberships of the old county's grids ended for firms moved to another county
 
     # step 1 ---------------------------------------------------------------------------------------
 
@@ -532,7 +534,7 @@ class _Run:
             codes = [values[0] for _o, _r, is_known, values in chunk if is_known]
             locked = ({entity.uscc: entity for entity in Entity.objects.select_for_update().filter(uscc__in=codes)}
                       if codes else {})
-            new, changed, changed_fields = [], [], set()
+            new, changed, changed_fields, moved = [], [], set(), []
             for _ordinal, row_number, _is_known, values in chunk:
                 entity = locked.get(values[0])
                 if entity is None:
@@ -554,6 +556,8 @@ class _Run:
                 if not differing:
                     self.unchanged += 1
                     continue
+                if "region_id" in differing:
+                    moved.append(entity.pk)
                 for name in differing:
                     setattr(entity, name, target[name])
                 entity.updated_at = now
@@ -565,6 +569,8 @@ class _Run:
             if changed:
                 _update(changed, sorted(changed_fields) + ["updated_at"])
                 self.updated += len(changed)
+            if moved:
+                self.left_grids += leave_other_counties_grids(moved, self.today)
             self.progress(STEP_WRITE, chunk[-1][0], self.total)
         return late
 
@@ -616,7 +622,7 @@ def _summary(job: ImportJob) -> str:
 
 
 def _finish(job: ImportJob, *, state: str, message: str, report: list | None = None, counts: dict | None = None,
-            total: int | None = None) -> ImportJob:
+            total: int | None = None, left_grids: int = 0) -> ImportJob:
     """The job's outcome and its one event (called inside the transaction of what it reports)."""
     job.state = state
     job.message = message[:300]
@@ -638,7 +644,7 @@ def _finish(job: ImportJob, *, state: str, message: str, report: list | None = N
                 note=f"导入名录“{job.original_name}”：{job.get_state_display()}，{_summary(job)}",
                 data={"job": job.pk, "file": job.original_name, "mode": job.mode, "state": job.state,
                       "total": job.total_rows, "created": job.created_count, "updated": job.updated_count,
-                      "unchanged": job.unchanged_count, "refused": job.refused_count})
+                      "unchanged": job.unchanged_count, "refused": job.refused_count, "left_grids": left_grids})
     return job
 
 
@@ -744,8 +750,9 @@ def _run(job: ImportJob, tracker: _Progress) -> ImportJob:
                       "refused_count": len(report), "total_rows": run.total}
             for name, value in counts.items():
                 setattr(job, name, value)
-            return _finish(job, state=ImportState.DONE, message=f"已导入：{_summary(job)}。", report=report, counts=counts,
-                           total=run.total)
+            moved = f"；迁往其他县（市、区）的市场主体退出原网格{run.left_grids}个" if run.left_grids else ""
+            return _finish(job, state=ImportState.DONE, message=f"已导入：{_summary(job)}{moved}。", report=report,
+                           counts=counts, total=run.total, left_grids=run.left_grids)
     except _Refused:
         with transaction.atomic():
             return _finish(job, state=ImportState.REFUSED, counts=_NOTHING,

@@ -14,6 +14,7 @@ from minsheng.core.identity import normalize_mobile, normalize_uscc
 from minsheng.core.text import LATEST_DATE, check_date, check_text, date_words
 from minsheng.enterprises import rules, sizes
 from minsheng.enterprises.actions._base import locked, write_event
+from minsheng.enterprises.actions.helpers import leave_other_counties_grids
 from minsheng.enterprises.models import (
     Certification,
     CertificationKind,
@@ -276,9 +277,12 @@ def do_update_entity(entity: Entity, draft: EntityDraft, *, actor: User | None) 
     for name in TRACKED:
         setattr(entity, name, values[name])
     entity.save()
+    data = {"changed": changed}
+    if "region" in changed:
+        data["left_grids"] = leave_other_counties_grids([entity.pk], clock.today())
     kind = EventKind.CLOSED if "status" in changed and entity.status != EntityStatus.ACTIVE else EventKind.UPDATED
     write_event(kind, actor=actor, entity=entity, note="更新" + "、".join(LABELS.get(n, n) for n in changed if n in LABELS),
-                data={"changed": changed})
+                data=data)
     return entity
 
 

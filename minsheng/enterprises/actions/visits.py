@@ -9,7 +9,7 @@ from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, check_text
 from minsheng.core.uploads import check_upload
 from minsheng.enterprises import rules
-from minsheng.enterprises.actions._base import write_event
+from minsheng.enterprises.actions._base import locked, write_event
 from minsheng.enterprises.models import Entity, EventKind, Visit, VisitAttachment, VisitKind
 from minsheng.org.models import User
 
@@ -22,6 +22,7 @@ def do_record_visit(entity: Entity, *, visited_on: date, kind: str, summary: str
                     actor: User | None) -> Visit:
     """The visit as the helper records it (a keeper may record it for a helper). Not in the
     future; not before the firm's file was opened."""
+    entity = locked(entity)  # its status and closing day as they are now (a closure may be under way)
     helper = helper or actor
     if actor is not None and not rules.may_act_for(actor, entity):
         raise NotAllowed("只有该市场主体的帮扶干部或本地区营商办可以登记走访。")
@@ -34,6 +35,8 @@ def do_record_visit(entity: Entity, *, visited_on: date, kind: str, summary: str
         raise ActionError("走访日期不能晚于今天。", field="visited_on")
     if entity.established_on and visited_on < entity.established_on:
         raise ActionError("走访日期不能早于成立日期。", field="visited_on")
+    if not entity.is_active and (entity.closed_on is None or visited_on > entity.closed_on):
+        raise ActionError(f"该市场主体已{entity.get_status_display()}，走访日期不能晚于注销（吊销）日期。", field="visited_on")
     if kind not in VisitKind.values:
         raise ActionError("请选择走访方式。", field="kind")
     summary = check_text((summary or "").strip(), field="summary", label="走访情况")

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.enterprises import actions, queries
+from minsheng.enterprises import actions, queries, rules
 from minsheng.enterprises.models import Assignment, EnterpriseEvent, EventKind
 from minsheng.testing import make_department, make_entity, make_user
 
@@ -160,3 +160,40 @@ def test_the_profiles_record_names_the_same_helpers_as_helpers_of_on_any_day(peo
             expected = [(helper.username, mode) for helper, mode in queries.helpers_of(entity, day)]
             assert [(helper.username, mode) for helper, mode in queries.help_record(entity, day).helpers] == expected
     assert [(h.username, m) for h, m in queries.helpers_of(shop, NOV)] == [("huangxin", "one_to_one"), ("chenjing", "grid")]
+
+
+def test_a_handover_stops_where_the_firms_next_helper_was_already_named(people, county):
+    hongfeng = county["hongfeng"]
+    current_help = hongfeng.assignments.get()
+    actions.do_end_assignment(current_help, ends_on=date(2026, 12, 31), actor=people.liu)
+    actions.do_assign_one_to_one(hongfeng, helper=people.wu, starts_on=date(2027, 1, 1), actor=people.liu)
+    actions.do_reassign_portfolio(people.huang, to=people.zhou, on=date(2026, 12, 1), actor=people.liu)
+    for day, helper in ((date(2026, 11, 30), "huangxin"), (date(2026, 12, 15), "zhoujian"), (date(2027, 2, 1), "wumin")):
+        assert [h.username for h, _ in queries.helpers_of(hongfeng, day)] == [helper]
+        assert queries.coverage(people.hukou, day).total["one_to_one"] == 1
+    assert hongfeng.assignments.get(helper=people.zhou).ends_on == date(2026, 12, 31)
+
+
+def test_a_firm_moved_to_another_county_leaves_its_old_grid_and_needs_a_helper_there(people, county):
+    shop = county["shops"][0]
+    draft = actions.draft_of(shop)
+    draft.region, draft.township = people.xunyang, None
+    actions.do_update_entity(shop, draft, actor=people.sun)  # the city's keeper moves it
+    event = EnterpriseEvent.objects.filter(entity=shop).latest("pk")
+    assert event.data["left_grids"] == 1
+    assert shop.grid_memberships.get().ends_on == date(2026, 11, 29)
+    assert queries.helpers_of(shop, NOV) == [] and queries.help_record(shop, NOV).helpers == []
+    report = queries.coverage(people.xunyang, NOV)
+    assert report.total["uncovered"] == 1 and report.gaps == [shop]
+    assert not rules.helps(people.wu, shop)
+    assert shop not in [row["entity"] for row in queries.portfolio(people.wu, NOV)]
+
+
+def test_a_closed_firm_takes_no_visit_after_its_closing_day(people, county):
+    closed = county["closed"]  # cancelled on 8 October
+    actions.do_assign_one_to_one(closed, helper=people.huang, starts_on=JUNE, actor=people.liu)
+    with pytest.raises(ActionError) as refused:
+        actions.do_record_visit(closed, visited_on=date(2026, 11, 2), kind="phone", summary="回访", actor=people.huang)
+    assert refused.value.field == "visited_on" and "注销" in refused.value.message
+    visit = actions.do_record_visit(closed, visited_on=date(2026, 10, 8), kind="on_site", summary="协助办理注销", actor=people.huang)
+    assert visit.visited_on == date(2026, 10, 8)

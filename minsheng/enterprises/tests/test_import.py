@@ -463,3 +463,18 @@ def test_no_cell_or_header_makes_the_import_raise(people, headers, rows, mode):
     assert job.state in (ImportState.DONE, ImportState.REFUSED), job.message
     # Every refusal names its row and its column: none is the catch-all for a cell no rule foresaw.
     assert all(entry["row"] >= 2 and entry["field"] and entry["message"] for entry in job.report), job.report
+
+
+def test_a_firm_moved_to_another_county_by_the_import_leaves_its_old_grid(people):
+    from minsheng.enterprises import actions, queries
+
+    shop = make_entity(people.hukou, kind="individual", name="双钟镇早餐店", industry="6241", actor=people.liu)
+    grid = actions.do_create_grid(region=people.hukou, name="双钟镇一网格", township=people.shuangzhong, actor=people.liu)
+    actions.do_add_to_grid(grid, [shop], starts_on=date(2026, 1, 1), actor=people.liu)
+    actions.do_assign_grid(grid, helper=people.wu, starts_on=date(2026, 1, 1), actor=people.liu)
+    data = book([[shop.uscc, shop.name, "6241", "个体工商户", "浔阳区"]], head=["统一社会信用代码", "名称", "行业代码", "主体类型",
+                                                                        "所在县（市、区）"])
+    job = imports.run_import(imports.do_queue_import(upload(data), mode=ImportMode.ALL_OR_NOTHING, actor=people.sun, start=True))
+    assert (job.state, job.updated_count) == (ImportState.DONE, 1) and "退出原网格1个" in job.message
+    assert shop.grid_memberships.get().ends_on is not None
+    assert queries.helpers_of(shop) == [] and queries.coverage(people.xunyang).gaps == [shop]

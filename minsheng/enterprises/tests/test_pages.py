@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -104,7 +106,7 @@ def test_a_helper_cannot_assign_helpers(client, people, firms):
     client.force_login(people.huang)
     response = client.post(reverse("enterprises:act", args=[firms["hongfeng"].pk, "assign"]), {
         "assign-helper": str(people.wu.pk), "assign-starts_on": "2026-12-01", "assign-visit_every_days": "30"})
-    assert response.status_code == 302 and firms["hongfeng"].assignments.count() == 1
+    assert response.status_code == 404 and firms["hongfeng"].assignments.count() == 1
     assert client.get(reverse("enterprises:action", args=[firms["hongfeng"].pk, "assign"])).status_code == 404
 
 
@@ -268,3 +270,29 @@ def test_the_helpers_home_page_lists_the_visits_due_this_month(client, people, f
     assert "本月应走访的企业" in page and "江西宏丰塑胶有限公司" in page and "1户已逾期" in page
     client.force_login(people.chen)  # helps no firm: no such section
     assert "本月应走访的企业" not in client.get(reverse("staff-home")).content.decode()
+
+
+# --- no query string or form makes a 500 ---------------------------------------------------------
+
+_odd = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "\x00", "0", "-1", "99999999999999999999999", "NaN", "1e999", "２", "2026-02-30", "0000-00-00",
+                     "' OR 1=1 --", "%", "_", "9" * 5000, "uncovered", "above", "key", "individual", "medium"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["q", "region", "kind", "size", "scale", "help", "page", "day", "assignment"]),
+                              _odd, max_size=5),
+       form=st.dictionaries(st.sampled_from(["helper", "to", "on", "reason", "assign-helper", "assign-starts_on",
+                                             "assign-visit_every_days", "end-assignment", "end-ends_on"]), _odd, max_size=5))
+def test_odd_query_strings_and_forms_get_a_page_or_a_clear_refusal(client, people, firms, params, form):
+    client.force_login(people.liu)
+    pk = firms["hongfeng"].pk
+    for url in (reverse("enterprises:registry"), reverse("enterprises:registry-export"), reverse("enterprises:coverage"),
+                reverse("enterprises:coverage-export"), reverse("enterprises:action", args=[pk, "end"]),
+                reverse("enterprises:handover")):
+        assert client.get(url, params).status_code in (200, 302, 400, 414), url  # 414: a query string too long
+    for url in (reverse("enterprises:handover"), reverse("enterprises:act", args=[pk, "assign"]),
+                reverse("enterprises:act", args=[pk, "end"])):
+        assert client.post(url, form).status_code in (200, 302, 400, 404), url

@@ -3,6 +3,7 @@ the coverage report and its export, a helper's own firms with the visits due."""
 
 from calendar import monthrange
 from datetime import date
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from minsheng.core.spreadsheets import download, workbook
 from minsheng.core.text import date_words, parse_id
 from minsheng.enterprises import actions, forms, queries, rules
 from minsheng.enterprises.models import Assignment, AssignmentMode, Entity, EntityKind
-from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
+from minsheng.org.access import in_jurisdiction_q, is_staff_member, jurisdiction, oversees
 
 PAGE_SIZE = 50
 
@@ -100,7 +101,7 @@ def registry_export(request):
                                 "请按县（市、区）或主体类型筛选后分批导出。")
         return redirect(f"{reverse('enterprises:registry')}?{request.GET.urlencode()}")
     user = request.user
-    contacts = not oversees(user) or rules.may_keep_registry(user, user.department.region)
+    contacts = not oversees(user) or rules.may_keep_registry(user, jurisdiction(user))
     content, name = registry_workbook(entities, contacts=contacts, day=clock.today())
     actions.do_record_registry_export(count, filters=request.GET.dict(), contacts=contacts, actor=user)
     return download(content, name)
@@ -124,8 +125,9 @@ def registry_workbook(entities, *, contacts: bool, day: date) -> tuple[bytes, st
         }
         return [values[column.field] for column in columns]
 
-    rows = [[column.header for column in columns]]
-    rows += [cells(entity) for entity in entities.select_related("region", "township", "industry").iterator(chunk_size=2000)]
+    # Rows go to the workbook as they are read: a county of 150,000 is never a list in memory.
+    rows = chain([[column.header for column in columns]],
+                 (cells(entity) for entity in entities.select_related("region", "township", "industry").iterator(chunk_size=2000)))
     return workbook([("市场主体名录", rows)]), f"市场主体名录-{day:%Y%m%d}.xlsx"
 
 
@@ -218,7 +220,7 @@ def _profile(request, entity: Entity):
         "visits": (entity.visits.select_related("helper").prefetch_related("attachments")
                    .only("entity_id", "visited_on", "kind", "summary", "helper__full_name", "helper__username")[:20]),
         "demands": demands,
-        "events": (entity.events.select_related("actor").only("entity_id", "created_at", "note", "actor__full_name")
+        "events": (entity.events.select_related("actor").only("entity_id", "created_at", "note", "actor__full_name", "actor__username")
                    .order_by("-created_at", "-id")[:30]),
         "allowed": _allowed_actions(request.user, entity),
         "industry_path": _industry_path(entity.industry),
@@ -242,7 +244,7 @@ def entity_page(request, pk: int):
 @require_POST
 def act(request, pk: int, action: str):
     entity = _entity_or_404(request, pk)
-    if action not in ACTION_TITLES:
+    if action not in ACTION_TITLES or action not in _allowed_actions(request.user, entity):
         raise Http404("没有这项操作。")
     user = request.user
     form = None
@@ -318,7 +320,7 @@ def coverage_page(request):
     report = queries.coverage(region, day)
     return render(request, "enterprises/coverage.html", {
         "form": form, "report": report, "query_string": request.GET.urlencode(),
-        "may_hand_over": rules.may_keep_registry(request.user, request.user.department.region),
+        "may_hand_over": rules.may_keep_registry(request.user, jurisdiction(request.user)),
     }, status=400 if form.errors else 200)
 
 
@@ -343,8 +345,8 @@ def handover(request):
     one action. The leaving helper is chosen among those who help a firm of the keeper's
     jurisdiction today, the successor among its staff."""
     user = request.user
-    area = user.department.region
-    if not rules.may_keep_registry(user, area):
+    area = jurisdiction(user)
+    if area is None or not rules.may_keep_registry(user, area):
         raise Http404("没有找到该页面。")
     from minsheng.org.models import Region, User
 
@@ -359,7 +361,7 @@ def handover(request):
         try:
             handed = actions.do_reassign_portfolio(data["helper"], to=data["to"], on=data["on"], reason=data["reason"], actor=user)
         except NotAllowed as error:
-            messages.error(request, error.message)
+            form.add_error(None, error.message)
         except ActionError as error:
             apply_action_error(form, error)
         else:
