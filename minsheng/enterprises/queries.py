@@ -20,16 +20,15 @@ def current(day: date, prefix: str = "") -> Q:
 
 
 def helpers_of(entity: Entity, day: date | None = None) -> list[tuple[object, str]]:
-    """(helper, mode) of `entity` on `day`: its one-to-one helpers, then its grid's. One query."""
+    """(helper, mode) of `entity` on `day`: its one-to-one helpers, then its grid's. Two queries,
+    each on its (entity|grid, starts_on) index: one query with entity = … OR grid IN (…) reads the
+    whole assignment table."""
     day = day or clock.today()
+    found = list(Assignment.objects.filter(current(day), entity=entity).select_related("helper__department")
+                 .order_by("starts_on", "pk"))
     grids = GridMember.objects.filter(current(day), entity=entity).values("grid")
-    found = (Assignment.objects.filter(current(day)).filter(Q(entity=entity) | Q(grid__in=grids))
-             .select_related("helper__department").order_by("mode", "starts_on", "pk"))
-    return [(assignment.helper, assignment.mode) for assignment in sorted(found, key=_one_to_one_first)]
-
-
-def _one_to_one_first(assignment) -> bool:
-    return assignment.mode != AssignmentMode.ONE_TO_ONE
+    found += Assignment.objects.filter(current(day), grid__in=grids).select_related("helper__department").order_by("starts_on", "pk")
+    return [(assignment.helper, assignment.mode) for assignment in found]
 
 
 @dataclass

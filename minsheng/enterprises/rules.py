@@ -20,9 +20,18 @@ def may_keep_registry(user: User | None, region) -> bool:
 
 def helps(user: User, entity, day: date | None = None) -> bool:
     """Whether `user` is a helper of `entity` on `day` (one-to-one, or the helper of its grid)."""
+    from minsheng.core import clock
     from minsheng.enterprises.queries import helpers_of
 
-    return is_staff_member(user) and any(helper.pk == user.pk for helper, _mode in helpers_of(entity, day))
+    if not is_staff_member(user):
+        return False
+    # A page asks several times (may it open the firm, act for it, see its contact): the helpers
+    # are read once per firm object and day. Actions read their firm afresh (locked).
+    day = day or clock.today()
+    known = entity.__dict__.setdefault("_helper_ids_on", {})
+    if day not in known:
+        known[day] = {helper.pk for helper, _mode in helpers_of(entity, day)}
+    return user.pk in known[day]
 
 
 def may_view(user: User, entity) -> bool:
