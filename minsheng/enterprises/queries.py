@@ -55,8 +55,9 @@ def help_record(entity: Entity, day: date) -> HelpRecord:
 def _helped(day: date, region: Region | None = None) -> tuple[Exists, Exists]:
     """The two ways an entity has a helper on `day`: a current one-to-one assignment, or a current
     membership of a grid of its own county that has a current assignment (do_add_to_grid takes
-    only the grid's county's entities; a firm that later moved county needs a helper there). For
-    one county the grid side names it, so the planner reads only that county's grids."""
+    only the grid's county's entities; a move to another county ends the old memberships, see
+    actions.helpers.leave_other_counties_grids). For one county the grid side names it, so the
+    planner reads only that county's grids."""
     one_to_one = Assignment.objects.filter(current(day), entity=OuterRef("pk"))
     grid_helped = Assignment.objects.filter(current(day), grid=OuterRef("grid"))
     in_helped_grid = (GridMember.objects.filter(current(day), entity=OuterRef("pk"),
@@ -69,7 +70,7 @@ def uncovered(entities, day: date, region: Region | None = None):
     """`entities` without a helper on `day`. Two top-level NOT EXISTS, which PostgreSQL runs as
     anti-joins: `NOT (EXISTS … OR EXISTS …)` would stay two subplans run for every entity (the
     planner pulls sublinks up before it pushes the NOT into the OR): 7.3 s for a county of
-    150,000 in the benchmark of commit b3e5ab6, under half a second this way."""
+    150,000 in the benchmark of commit b3e5ab6, 0.58 s this way (bench/results/enterprises.md)."""
     one_to_one, in_helped_grid = _helped(day, region)
     return entities.exclude(one_to_one).exclude(in_helped_grid)
 
