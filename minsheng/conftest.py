@@ -108,6 +108,17 @@ def phone(browser):
 
 
 @pytest.fixture
+def shots(tmp_path):
+    """Where a browser test leaves its screenshots: MINSHENG_SHOTS (or SCREENSHOT_DIR) to look at
+    them, else the test's own folder."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("MINSHENG_SHOTS") or os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def desk(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page, violations = _page_without_policy_violations(context)

@@ -11,7 +11,6 @@ that is left to fix. Phone screenshots of each page and mode go to $MINSHENG_SHO
 test's tmp_path). axe-core is test-only (minsheng/core/tests/vendor/axe-core): an init script
 puts it in each page, where the site's Content-Security-Policy does not apply to it."""
 
-import os
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -111,13 +110,6 @@ def site(demo, live_server, settings):
     settings.MEDIA_ROOT = demo.media  # the demo's evidence photos
     demo.ensure()
     return live_server.url
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("MINSHENG_SHOTS") or tmp_path / "shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 # --- browsing -------------------------------------------------------------------------------

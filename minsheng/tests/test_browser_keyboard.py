@@ -3,10 +3,8 @@ to the slip without touching the mouse; a resident whose submission is refused i
 problem by the error summary and fixes it, also by keyboard. Screenshots go to MINSHENG_SHOTS
 (or the test's folder) for a person to look at."""
 
-import os
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,13 +43,6 @@ def site(live_server, settings):
         load_org()
         load_catalogue()
         yield live_server.url
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("MINSHENG_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def focused(page) -> str:

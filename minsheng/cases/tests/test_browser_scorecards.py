@@ -4,9 +4,7 @@ Content-Security-Policy); he narrows them to one bureau, on a desk and on a phon
 
 Screenshots go to $SCREENSHOT_DIR when it is set (to look at them), else to the test's folder."""
 
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,13 +21,6 @@ from minsheng.org.models import Department, Region, User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def months_of_cases():

@@ -1,6 +1,7 @@
 """Shared helpers for the browser journeys (fixtures: minsheng/conftest.py)."""
 
 import os
+import re
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -21,3 +22,10 @@ def log_in(page, site, username, password):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{site}/staff/")
+
+
+def press(page, name: str):
+    """Click the first button whose name matches `name` (a regular expression) and wait for the
+    page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(name)).first.click()

@@ -18,12 +18,11 @@ today, and the records the journeys (JOURNEYS.md 3, 10 and 14) walk through.
 
 Deterministic (one seed; "today" is the demo's anchor, at the latest 2026-12-10 like the cases')."""
 
-import logging
 import random
 from datetime import datetime
 from decimal import Decimal
 
-from minsheng.cases.actions import send_pending
+from minsheng.cases.demo import send_pending_at
 from minsheng.core import clock
 from minsheng.elevators import actions
 from minsheng.elevators.demo.featured import Featured
@@ -82,15 +81,7 @@ def load_elevators(regions: dict[str, Region]) -> None:
     featured.rejected()
     # What the replayed ladder notified went out at the time (as the cases' load does), so the
     # demo's first worker run sends only what it creates.
-    notifications = logging.getLogger("minsheng.notifications")
-    level = notifications.level
-    notifications.setLevel(logging.WARNING)
-    try:
-        with clock.fixed(anchor):
-            while send_pending(limit=1000, now=anchor):
-                pass
-    finally:
-        notifications.setLevel(level)
+    send_pending_at(anchor)
     check(regions)
 
 

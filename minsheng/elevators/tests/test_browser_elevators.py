@@ -3,16 +3,14 @@ community enters the paper votes until the vote passes, the street and the burea
 application through its stages, and a resident looks it up on a phone. Screenshots go to
 MINSHENG_SHOTS (or the test's folder)."""
 
-import os
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-from minsheng.core.tests.browser import log_in
+from minsheng.core.tests.browser import log_in, press
 from minsheng.elevators.models import Application
 from minsheng.elevators.stages import Stage
 from minsheng.testing import PASSWORD, make_entrance, make_personas, make_rule_set, make_street_office
@@ -33,18 +31,6 @@ def site(live_server, settings):
         make_rule_set(people.city)
         make_entrance(people)
         yield live_server.url, people, make_street_office(people), traveller
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("MINSHENG_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def press(page, name: str):
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile(name)).first.click()
 
 
 def test_an_entrance_gets_its_lift_from_the_first_vote_to_a_resident_looking_it_up(site, desk, phone, shots):

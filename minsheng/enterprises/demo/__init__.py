@@ -23,12 +23,10 @@ Everything goes through the actions under the clock of its own day; the visit re
 worker would have sent by yesterday evening are sent, so its first real run starts from today.
 Deterministic (one seed; "today" is the anchor of the other demos, at the latest 2026-12-10)."""
 
-import logging
 import random
 from datetime import timedelta
 
-from minsheng.cases.actions import send_pending
-from minsheng.cases.demo import anchor_now, at, local
+from minsheng.cases.demo import anchor_now, at, local, send_pending_at
 from minsheng.core import clock
 from minsheng.enterprises.actions.reminders import sweep_visit_reminders
 from minsheng.enterprises.demo import helping, hongfeng, registry
@@ -86,15 +84,7 @@ def load_enterprises(regions: dict[str, Region]) -> None:
     new = [p for p in plan.entities if p.role == GAP]
     registry.import_workbook(plan.workbook(new, sections), f"武宁县新登记市场主体（{today:%m月%d日}）.xlsx",
                              actor=people.liping, moment=min(anchor, at(today, 8, 40)))
-    notifications = logging.getLogger("minsheng.notifications")
-    level = notifications.level
-    notifications.setLevel(logging.WARNING)
-    try:
-        with clock.fixed(anchor):
-            while send_pending(limit=1000, now=anchor):
-                pass
-    finally:
-        notifications.setLevel(level)
+    send_pending_at(anchor)
     check(wuning, today, gaps=len(new))
 
 

@@ -6,10 +6,8 @@ the one solved. The department's own handling (dispatch, sign, close) is journey
 cases/tests/test_browser_cases.py; here it runs through the same actions. Screenshots go to
 MINSHENG_SHOTS (or the test's folder)."""
 
-import os
 import re
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +15,7 @@ import time_machine
 
 from minsheng.cases import actions as case_actions
 from minsheng.cases.models import Notification, Rating, Result, State
-from minsheng.core.tests.browser import log_in
+from minsheng.core.tests.browser import log_in, press
 from minsheng.enterprises import actions
 from minsheng.enterprises.models import Demand, Visit
 from minsheng.testing import PASSWORD, make_department, make_entity, make_user
@@ -46,18 +44,6 @@ def site(live_server, settings):
             actions.do_assign_one_to_one(firm, helper=people.huang, starts_on=starts_on, actor=people.liu)
         teacher = make_user("jiaoti", education, "handler", full_name="程老师")
         yield live_server.url, people, hongfeng, teacher, traveller
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("MINSHENG_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def press(page, name: str):
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile(name)).first.click()
 
 
 def test_a_helpers_day_and_the_firm_following_its_demand_on_a_phone(site, desk, phone, shots):

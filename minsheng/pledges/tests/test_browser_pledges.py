@@ -3,10 +3,8 @@ on a phone finds what is done in his district, and a bureau ticks a milestone of
 
 Screenshots go to $SCREENSHOT_DIR when it is set (to look at them), else to the test's folder."""
 
-import os
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,13 +25,6 @@ def site(live_server, settings):
     with time_machine.travel(NOW, tick=True):
         load_pledges(load_org())
         yield live_server.url
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def names_on_one_line(page, selector: str) -> list[str]:
