@@ -12,6 +12,8 @@ from minsheng.cases.catalogue import create_kinds, load_catalogue
 from minsheng.cases.demo import load_cases, summary
 from minsheng.elevators.demo import load_elevators
 from minsheng.enterprises.demo import load_enterprises
+from minsheng.enterprises.industries import load_industries
+from minsheng.enterprises.models import Industry
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
@@ -25,6 +27,8 @@ def load_demo_data() -> bool:
         regions = load_org()
         load_pledges(regions)
         create_kinds()  # the migration made them; a flushed database (the browser tests) has not
+        if not Industry.objects.exists():  # the same for the GB/T 4754 table
+            load_industries(Industry)
         load_catalogue()
         load_cases(regions)
         load_elevators(regions)
