@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,10 +34,12 @@ def read_rows(data: bytes, headers: dict[str, str], required: list[tuple[str, st
     a name are ignored). Raises SheetError before the first row for an unreadable file or a
     missing required column (`required`: (key, name) pairs)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        # calamine (Rust) reads a sheet of 100,000 rows in ~4 s where openpyxl took ~27 s, and it
+        # reads the whole sheet here, so a file damaged anywhere is refused before the first row.
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    except Exception:  # CalamineError, or a zip/XML error from a damaged or foreign file
         raise SheetError("文件无法作为Excel（.xlsx）工作簿打开。") from None
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    rows = _from_first_row(sheet)
     columns: dict[str, int] = {}
     for index, name in enumerate(next(rows, None) or ()):
         key = headers.get(cell_text(name).replace(" ", "").replace("（必填）", ""))
@@ -47,6 +49,16 @@ def read_rows(data: bytes, headers: dict[str, str], required: list[tuple[str, st
     if missing:
         raise SheetError(f"缺少必填列：{'、'.join(missing)}。第一行应为列名。")
     return _cells(rows, columns)
+
+
+def _from_first_row(sheet) -> Iterator[list]:
+    """The sheet's rows from row 1 and column A, as Excel numbers them, so that column indexes
+    and row numbers mean what the user sees. calamine's iterator already yields the empty rows
+    above the first used cell, but starts each row at the first used column."""
+    if sheet.start is None:  # an empty sheet
+        return iter(())
+    padding = [""] * sheet.start[1]
+    return (padding + row for row in sheet.iter_rows()) if padding else iter(sheet.iter_rows())
 
 
 def _cells(rows, columns: dict[str, int]) -> Iterator[tuple[int, dict]]:

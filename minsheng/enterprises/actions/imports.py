@@ -413,7 +413,6 @@ class _Run:
         self.seen: dict[str, int] = {}  # code -> the row it was first seen on
         self.present: set[str] = set()  # the EntityDraft fields the workbook has columns for
         self.total = 0
-        self.last_row = 1  # the sheet's row last read (the header is row 1)
         self.created = self.updated = self.unchanged = 0
         self.left_grids = 0  # memberships of the old county's grids ended for firms moved to another county
 
@@ -436,7 +435,6 @@ class _Run:
         chunk: list[tuple[int, int, dict]] = []
         for row_number, cells in rows:
             self.total += 1
-            self.last_row = row_number
             if self.total > MAX_ROWS:
                 raise SheetError(f"一次最多导入{MAX_ROWS:,}行，请分成几个文件导入。")
             if not self.present:
@@ -726,11 +724,6 @@ def _run(job: ImportJob, tracker: _Progress) -> ImportJob:
         with transaction.atomic():
             return _finish(job, state=ImportState.REFUSED, message=f"未导入：{error.message}", report=run.report,
                            total=run.total)
-    except Exception:  # openpyxl failing in the middle of a damaged sheet
-        logger.warning("enterprise import %s: the workbook cannot be read", job.pk, exc_info=True)
-        with transaction.atomic():
-            return _finish(job, state=ImportState.REFUSED, message=f"未导入：文件在第{run.last_row + 1}行附近无法读取，请用Excel另存后重新上传。",
-                           report=run.report, total=run.total)
     tracker(STEP_CHECK, run.total, run.total)
     if run.total == 0:
         with transaction.atomic():
