@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "minsheng.open311",
     "minsheng.elevators",
     "minsheng.enterprises",
+    "minsheng.inspections",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

@@ -1,0 +1,338 @@
+"""Every change to the inspection lists and draws: one function a verb, atomic, one event each.
+
+A draw goes planned → frozen → drawn, each step by its own action and event:
+- do_plan_draw: the scope, the strata ratios, and how the seed will be known — a public source
+  named in advance (a lottery's numbers on a named date, a published figure), or a seed whose
+  SHA-256 is published now and the seed itself only at the draw;
+- do_freeze_draw: the pool (targets from the registry with their credit class, valid inspectors,
+  declared conflicts) is read once, stored in canonical form and its hash published;
+- do_run_draw: with the seed entered, the stored pool is checked against its published hash and
+  the algorithm run; the result and its hash are recorded, never changed again.
+Anyone re-runs it from the record (verify_draw; `python -m minsheng draw verify`)."""
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from minsheng.core import clock
+from minsheng.core.errors import ActionError, NotAllowed, NotFound
+from minsheng.enterprises.models import Entity, EntityStatus
+from minsheng.inspections import draw_algorithm as algorithm
+from minsheng.inspections import rules
+from minsheng.inspections.models import (
+    UNRATED_GRADE,
+    Conflict,
+    CreditGrade,
+    CreditRating,
+    Draw,
+    DrawState,
+    EventKind,
+    InspectionEvent,
+    InspectionItem,
+    Inspector,
+    SeedSource,
+)
+from minsheng.org.models import Department, Region
+
+
+def write_event(kind: str, *, actor, draw: Draw | None = None, entity: Entity | None = None, note: str = "",
+                data: dict | None = None, is_public: bool = False) -> InspectionEvent:
+    return InspectionEvent.objects.create(kind=kind, actor=actor, draw=draw, entity=entity, note=note, data=data or {},
+                                          is_public=is_public, created_at=clock.now())
+
+
+# --- the lists ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_rate_credit(entity: Entity, *, grade: str, rated_on: date, actor) -> CreditRating:
+    if grade not in CreditGrade.values:
+        raise ActionError("信用风险分类只能是A、B、C、D类。", field="grade")
+    if rated_on > clock.today():
+        raise ActionError("分类日期不能晚于今天。", field="rated_on")
+    if actor is not None and not rules.may_keep_lists(actor, entity.region):
+        raise NotAllowed("您无权维护该市场主体的信用风险分类。")
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    rating = CreditRating.objects.filter(entity=entity).first()
+    old = rating.grade if rating else ""
+    if rating is None:
+        rating = CreditRating.objects.create(entity=entity, grade=grade, rated_on=rated_on)
+    elif (rating.grade, rating.rated_on) != (grade, rated_on):
+        rating.grade, rating.rated_on = grade, rated_on
+        rating.save(update_fields=["grade", "rated_on"])
+    else:
+        return rating
+    write_event(EventKind.RATED, actor=actor, entity=entity, note=f"信用风险分类：{old or '未分类'} → {grade}",
+                data={"old": old, "new": grade, "rated_on": rated_on})
+    return rating
+
+
+@transaction.atomic
+def do_add_inspector(department: Department, *, name: str, certificate_number: str, field: str, valid_from: date,
+                     valid_to: date, user=None, actor) -> Inspector:
+    name, certificate_number, field = name.strip(), certificate_number.strip().upper(), field.strip()
+    if not name:
+        raise ActionError("请填写姓名。", field="name")
+    if not certificate_number or any(ch in certificate_number for ch in "\t\n\r, "):
+        raise ActionError("请填写执法证号（不含空格、逗号）。", field="certificate_number")
+    if not field:
+        raise ActionError("请填写执法领域。", field="field")
+    if valid_to < valid_from:
+        raise ActionError("证件有效期至不能早于有效期起。", field="valid_to")
+    if actor is not None and not rules.may_keep_lists(actor, department.region):
+        raise NotAllowed("您无权维护该部门的执法检查人员。")
+    if Inspector.objects.filter(certificate_number=certificate_number).exists():
+        raise ActionError(f"执法证号{certificate_number}已在名录库中。", field="certificate_number")
+    inspector = Inspector.objects.create(department=department, user=user, name=name, certificate_number=certificate_number,
+                                         field=field, valid_from=valid_from, valid_to=valid_to)
+    write_event(EventKind.INSPECTOR_ADDED, actor=actor, note=f"{department.name}：{inspector}",
+                data={"inspector": inspector.pk, "certificate_number": certificate_number})
+    return inspector
+
+
+@transaction.atomic
+def do_declare_conflict(inspector: Inspector, entity: Entity, *, reason: str, actor) -> Conflict:
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("请填写回避事由。", field="reason")
+    if actor is not None and not (rules.may_keep_lists(actor, inspector.department.region)
+                                  or getattr(actor, "pk", None) == inspector.user_id):
+        raise NotAllowed("只有本人或名录库维护人员可以申报回避。")
+    conflict, created = Conflict.objects.get_or_create(inspector=inspector, entity=entity,
+                                                       defaults={"reason": reason, "declared_on": clock.today()})
+    if created:
+        write_event(EventKind.CONFLICT_DECLARED, actor=actor, entity=entity, note=f"{inspector}申报回避：{reason}",
+                    data={"inspector": inspector.pk})
+    return conflict
+
+
+@transaction.atomic
+def do_add_item(department: Department, *, code: str, name: str, legal_basis: str, scope: str, method: str,
+                rules_text: str = "", actor) -> InspectionItem:
+    values = {"code": code.strip(), "name": name.strip(), "legal_basis": legal_basis.strip(), "scope": scope.strip(),
+              "method": method.strip()}
+    labels = {"code": "事项编码", "name": "检查事项", "legal_basis": "检查依据", "scope": "检查对象范围", "method": "检查方式"}
+    for key, value in values.items():
+        if not value:
+            raise ActionError(f"请填写{labels[key]}。", field=key)
+    if actor is not None and not rules.may_keep_lists(actor, department.region):
+        raise NotAllowed("您无权维护该部门的抽查事项清单。")
+    if InspectionItem.objects.filter(department=department, code=values["code"]).exists():
+        raise ActionError(f"本部门已有编码为{values['code']}的抽查事项。", field="code")
+    item = InspectionItem.objects.create(department=department, rules=rules_text.strip(), **values)
+    write_event(EventKind.ITEM_ADDED, actor=actor, note=f"{department.name}：{item}", data={"item": item.pk})
+    return item
+
+
+# --- draws ----------------------------------------------------------------------------------------
+
+def _locked(draw: Draw) -> Draw:
+    try:
+        return Draw.objects.select_for_update().get(pk=draw.pk)
+    except Draw.DoesNotExist:
+        raise NotFound("没有找到该抽查。") from None
+
+
+def _next_number(day: date) -> str:
+    prefix = f"SJ{day.year}"
+    last = (Draw.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first())
+    sequence = int(last[len(prefix):]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+@transaction.atomic
+def do_plan_draw(department: Department, *, title: str, region: Region, ratios: dict, seed_source: str,
+                 seed_source_text: str, seed_commitment: str = "", inspector_departments=(), items=(),
+                 above_scale_only: bool = False, industry_prefix: str = "", inspectors_per_target: int = 2,
+                 actor) -> Draw:
+    title, seed_source_text = title.strip(), seed_source_text.strip()
+    seed_commitment, industry_prefix = seed_commitment.strip().lower(), industry_prefix.strip().upper()
+    if not title:
+        raise ActionError("请填写抽查任务名称。", field="title")
+    try:
+        checked = algorithm.check_ratios(ratios)
+    except algorithm.DrawProblem as problem:
+        raise ActionError(str(problem), field="ratios") from None
+    if not any(checked.values()):
+        raise ActionError("至少一类的抽查比例应大于0。", field="ratios")
+    if inspectors_per_target < algorithm.MIN_INSPECTORS:
+        raise ActionError(f"每户至少应抽取{algorithm.MIN_INSPECTORS}名执法检查人员。", field="inspectors_per_target")
+    if seed_source not in SeedSource.values:
+        raise ActionError("请选择随机种子的来源。", field="seed_source")
+    if not seed_source_text:
+        raise ActionError("请写明随机种子的来源：哪一期公开数字，或承诺种子何时公布。", field="seed_source_text")
+    if seed_source == SeedSource.COMMITTED and (len(seed_commitment) != 64
+                                                 or any(ch not in "0123456789abcdef" for ch in seed_commitment)):
+        raise ActionError("种子哈希承诺应为64位十六进制的SHA-256值。", field="seed_commitment")
+    if seed_source == SeedSource.PUBLIC:
+        seed_commitment = ""
+    if actor is not None and not rules.may_organise_draw(actor, department):
+        raise NotAllowed("您无权组织该部门的双随机抽查。")
+    if not region.contains(department.region) and not department.region.contains(region):
+        raise ActionError("抽查范围应在组织部门的辖区内。", field="region")
+    inspector_departments = list(inspector_departments) or [department]
+    draw = Draw.objects.create(
+        number=_next_number(clock.today()), title=title, department=department, region=region,
+        above_scale_only=above_scale_only, industry_prefix=industry_prefix,
+        ratios={grade: str(ratio) for grade, ratio in checked.items()}, inspectors_per_target=inspectors_per_target,
+        seed_source=seed_source, seed_source_text=seed_source_text, seed_commitment=seed_commitment,
+    )
+    draw.inspector_departments.set(inspector_departments)
+    draw.items.set(items)
+    write_event(EventKind.DRAW_PLANNED, actor=actor, draw=draw, is_public=True,
+                note=f"拟定{draw.title}；随机种子：{draw.get_seed_source_display()}（{seed_source_text}）",
+                data={"ratios": draw.ratios, "seed_source": seed_source, "seed_commitment": seed_commitment})
+    return draw
+
+
+def pool_of(draw: Draw, day: date) -> algorithm.Pool:
+    """The draw's pool as the registry and the inspector library hold it on `day`: the active
+    firms in its scope with their credit class (unclassed firms as B), the inspectors of its
+    departments whose certificate is valid that day, and their declared conflicts."""
+    entities = Entity.objects.filter(region__code__startswith=draw.region.code_prefix, status=EntityStatus.ACTIVE)
+    if draw.above_scale_only:
+        entities = entities.filter(above_scale=True)
+    if draw.industry_prefix:
+        prefix = draw.industry_prefix
+        entities = (entities.filter(industry__section=prefix) if prefix.isalpha()
+                    else entities.filter(industry__code__startswith=prefix))
+    targets = [(code, grade or UNRATED_GRADE)
+               for code, grade in entities.order_by("uscc").values_list("uscc", "credit_rating__grade").iterator(10000)]
+    inspectors = Inspector.objects.filter(department__in=draw.inspector_departments.all(), valid_from__lte=day,
+                                          valid_to__gte=day)
+    certificates = list(inspectors.values_list("certificate_number", flat=True))
+    conflicts = list(Conflict.objects.filter(inspector__in=inspectors, entity__in=entities)
+                     .values_list("inspector__certificate_number", "entity__uscc"))
+    return algorithm.Pool.of(targets, certificates, conflicts)
+
+
+@transaction.atomic
+def do_freeze_draw(draw: Draw, *, actor) -> Draw:
+    draw = _locked(draw)
+    if actor is not None and not rules.may_organise_draw(actor, draw.department):
+        raise NotAllowed("您无权组织该部门的双随机抽查。")
+    if draw.state != DrawState.PLANNED:
+        raise ActionError(f"该抽查{draw.get_state_display()}，不能再封存抽查库。")
+    day = clock.today()
+    pool = pool_of(draw, day)
+    if not pool.targets:
+        raise ActionError("抽查范围内没有可抽取的市场主体。")
+    if len(pool.inspectors) < draw.inspectors_per_target:
+        raise ActionError(f"执法检查人员库中证件有效的人员不足{draw.inspectors_per_target}名。")
+    canonical = pool.canonical()
+    draw.pool, draw.pool_hash = zlib.compress(canonical, 6), pool.hash
+    draw.pool_targets, draw.pool_inspectors = len(pool.targets), len(pool.inspectors)
+    draw.frozen_on, draw.frozen_at, draw.state = day, clock.now(), DrawState.FROZEN
+    draw.save(update_fields=["pool", "pool_hash", "pool_targets", "pool_inspectors", "frozen_on", "frozen_at", "state"])
+    write_event(EventKind.DRAW_FROZEN, actor=actor, draw=draw, is_public=True,
+                note=f"封存抽查库：对象{len(pool.targets):,}户、执法人员{len(pool.inspectors):,}名，哈希{pool.hash}",
+                data={"pool_hash": pool.hash, "targets": len(pool.targets), "inspectors": len(pool.inspectors),
+                      "conflicts": len(pool.conflicts)})
+    return draw
+
+
+def stored_pool(draw: Draw) -> algorithm.Pool:
+    """The frozen pool, refused if the stored bytes no longer give the published hash."""
+    try:
+        data = zlib.decompress(bytes(draw.pool))
+    except (zlib.error, TypeError):
+        raise ActionError("封存的抽查库无法读取，与公布的哈希不符。") from None
+    if hashlib.sha256(data).hexdigest() != draw.pool_hash:
+        raise ActionError("封存的抽查库与公布的哈希不符：抽查库在公布后被改动过。")
+    try:
+        return algorithm.Pool.parse(data)
+    except algorithm.DrawProblem as problem:
+        raise ActionError(str(problem)) from None
+
+
+@transaction.atomic
+def do_run_draw(draw: Draw, *, seed: str, witnesses: str, actor) -> Draw:
+    draw = _locked(draw)
+    seed, witnesses = seed.strip(), witnesses.strip()
+    if actor is not None and not rules.may_organise_draw(actor, draw.department):
+        raise NotAllowed("您无权组织该部门的双随机抽查。")
+    if draw.state != DrawState.FROZEN:
+        raise ActionError("抽查库封存后才能抽取；已抽取的抽查不能重抽。")
+    if not seed or any(ord(ch) < 32 for ch in seed):
+        raise ActionError("请填写随机种子（公开来源公布的数字，或事先承诺的种子）。", field="seed")
+    if draw.seed_source == SeedSource.COMMITTED and algorithm.seed_commitment(seed) != draw.seed_commitment:
+        raise ActionError("该种子的SHA-256与事先公布的哈希承诺不符。", field="seed")
+    if not witnesses:
+        raise ActionError("请填写见证人。", field="witnesses")
+    pool = stored_pool(draw)
+    try:
+        picks = algorithm.run(pool, seed, draw.ratios, draw.inspectors_per_target)
+    except algorithm.DrawProblem as problem:
+        raise ActionError(str(problem)) from None
+    draw.seed, draw.witnesses = seed, witnesses
+    draw.result = zlib.compress(algorithm.result_text(picks).encode(), 6)
+    draw.result_hash, draw.drawn_count = algorithm.result_hash(picks), len(picks)
+    draw.drawn_at, draw.operator, draw.state = clock.now(), actor, DrawState.DRAWN
+    draw.save(update_fields=["seed", "witnesses", "result", "result_hash", "drawn_count", "drawn_at", "operator", "state"])
+    strata = {grade: sum(1 for pick in picks if pick.grade == grade) for grade in algorithm.GRADES}
+    write_event(EventKind.DRAW_RUN, actor=actor, draw=draw, is_public=True,
+                note=f"随机抽取{len(picks):,}户（种子“{seed}”，算法{draw.algorithm}），结果哈希{draw.result_hash}；见证人：{witnesses}",
+                data={"seed": seed, "result_hash": draw.result_hash, "drawn": len(picks), "strata": strata,
+                      "algorithm": draw.algorithm})
+    return draw
+
+
+@transaction.atomic
+def do_cancel_draw(draw: Draw, *, reason: str, actor) -> Draw:
+    draw = _locked(draw)
+    reason = reason.strip()
+    if actor is not None and not rules.may_organise_draw(actor, draw.department):
+        raise NotAllowed("您无权组织该部门的双随机抽查。")
+    if draw.state not in (DrawState.PLANNED, DrawState.FROZEN):
+        raise ActionError("已抽取的抽查不能取消，其记录永久保留。")
+    if not reason:
+        raise ActionError("请填写取消原因。", field="reason")
+    Draw.objects.filter(pk=draw.pk).update(state=DrawState.CANCELLED)
+    draw.state = DrawState.CANCELLED
+    write_event(EventKind.DRAW_CANCELLED, actor=actor, draw=draw, is_public=True, note=f"取消抽查：{reason}")
+    return draw
+
+
+@dataclass(frozen=True)
+class Verification:
+    matches: bool
+    message: str
+    picks: tuple[algorithm.Pick, ...] = ()
+
+
+def verify_draw(draw: Draw) -> Verification:
+    """Re-run a drawn draw from its record alone (the stored pool, the seed, the ratios, the
+    algorithm version) and say whether it gives the recorded result. Reads, never writes."""
+    if draw.state != DrawState.DRAWN:
+        return Verification(False, f"{draw.number}尚未抽取（{draw.get_state_display()}），没有可核验的结果。")
+    if draw.algorithm != algorithm.VERSION:
+        return Verification(False, f"{draw.number}使用的算法{draw.algorithm}不是本系统的{algorithm.VERSION}。")
+    if draw.seed_source == SeedSource.COMMITTED and algorithm.seed_commitment(draw.seed) != draw.seed_commitment:
+        return Verification(False, f"{draw.number}的种子与事先公布的哈希承诺不符。")
+    try:
+        pool = stored_pool(draw)
+    except ActionError as error:
+        return Verification(False, f"{draw.number}：{error.message}")
+    try:
+        picks = algorithm.run(pool, draw.seed, {key: Decimal(value) for key, value in draw.ratios.items()},
+                              draw.inspectors_per_target)
+    except (algorithm.DrawProblem, ArithmeticError) as problem:
+        return Verification(False, f"{draw.number}无法按记录重新抽取：{problem}")
+    recorded = zlib.decompress(bytes(draw.result)).decode() if draw.result is not None else ""
+    if algorithm.result_hash(picks) != draw.result_hash or algorithm.result_text(picks) != recorded:
+        return Verification(False, f"{draw.number}按记录重新抽取的结果与公布的结果不一致。", tuple(picks))
+    return Verification(True, f"{draw.number}核验一致：重新抽取{len(picks):,}户，结果哈希{draw.result_hash}。", tuple(picks))
+
+
+def recorded_picks(draw: Draw) -> list[algorithm.Pick]:
+    if draw.result is None:
+        return []
+    picks = []
+    for line in zlib.decompress(bytes(draw.result)).decode().splitlines():
+        code, grade, inspectors = line.split("\t")
+        picks.append(algorithm.Pick(code, grade, tuple(inspectors.split(","))))
+    return picks
+
