@@ -96,7 +96,7 @@ def test_the_command_lists_draws_and_verifies_one_with_its_exit_status(people, m
     assert "核验一致" in out.getvalue() and draw.result_hash in out.getvalue()
     call_command("draw", "verify", str(draw.pk), stdout=StringIO())
 
-    for wanted, status in ((planned.number, 1), ("SJ20269999", 2), ("\x00", 2)):
+    for wanted, status in ((planned.number, 1), ("SJ20269999", 2), ("\x00", 2), ("SJ2026\x000001", 2), ("９９", 2), ("1" * 30, 2)):
         with pytest.raises(SystemExit) as exit_:
             call_command("draw", "verify", wanted, stdout=StringIO(), stderr=StringIO())
         assert exit_.value.code == status

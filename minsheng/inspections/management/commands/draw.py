@@ -28,8 +28,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{number}\t{Draw(state=state).get_state_display()}\t{title}" if options["verbose"] else number)
             return
         wanted = options["draw_id"].strip()
-        draw = Draw.objects.filter(number=wanted.upper()).first()
-        if draw is None and wanted.isdigit() and len(wanted) < 12:
+        # Only what a number or an id can be reaches the database (PostgreSQL refuses a NUL).
+        plausible = wanted.isascii() and wanted.isalnum() and len(wanted) <= 20
+        draw = Draw.objects.filter(number=wanted.upper()).first() if plausible else None
+        if draw is None and plausible and wanted.isdigit() and len(wanted) < 12:
             draw = Draw.objects.filter(pk=int(wanted)).first()
         if draw is None:
             self.stderr.write(f"没有编号为“{wanted}”的抽查。")
