@@ -7,7 +7,8 @@ import argparse
 import sys
 
 BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability",
-              "elevators": "bench.elevators", "enterprises": "bench.enterprises"}
+              "elevators": "bench.elevators", "enterprises": "bench.enterprises",
+              "inspections": "bench.inspections"}
 
 
 def main(argv=None) -> int:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.functions import Collate
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
@@ -199,8 +200,12 @@ def pool_of(draw: Draw, day: date) -> algorithm.Pool:
         prefix = draw.industry_prefix
         entities = (entities.filter(industry__section=prefix) if prefix.isalpha()
                     else entities.filter(industry__code__startswith=prefix))
+    # Sorted by code as Python compares strings (byte order: PostgreSQL's "C" collation, SQLite's
+    # default), so the pool's own sort finds it in order; read in one fetch, not a server-side
+    # cursor's hundred round trips (a million rows either way are held to build the pool).
+    by_code = Collate("uscc", "C") if connection.vendor == "postgresql" else "uscc"
     targets = [(code, grade or UNRATED_GRADE)
-               for code, grade in entities.order_by("uscc").values_list("uscc", "credit_rating__grade").iterator(10000)]
+               for code, grade in entities.order_by(by_code).values_list("uscc", "credit_rating__grade")]
     inspectors = Inspector.objects.filter(department__in=draw.inspector_departments.all(), valid_from__lte=day,
                                           valid_to__gte=day)
     certificates = list(inspectors.values_list("certificate_number", flat=True))
@@ -223,7 +228,7 @@ def do_freeze_draw(draw: Draw, *, actor) -> Draw:
     if len(pool.inspectors) < draw.inspectors_per_target:
         raise ActionError(f"执法检查人员库中证件有效的人员不足{draw.inspectors_per_target}名。")
     canonical = pool.canonical()
-    draw.pool, draw.pool_hash = zlib.compress(canonical, 6), pool.hash
+    draw.pool, draw.pool_hash = zlib.compress(canonical, 1), pool.hash  # level 1: 5x faster, ~1.3x larger
     draw.pool_targets, draw.pool_inspectors = len(pool.targets), len(pool.inspectors)
     draw.frozen_on, draw.frozen_at, draw.state = day, clock.now(), DrawState.FROZEN
     draw.save(update_fields=["pool", "pool_hash", "pool_targets", "pool_inspectors", "frozen_on", "frozen_at", "state"])

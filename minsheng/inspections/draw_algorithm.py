@@ -37,6 +37,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 VERSION = "msd-1"
@@ -76,55 +77,63 @@ class Pool:
         pool._check()
         return pool
 
-    def _check(self) -> None:
+    def _check(self, *, texts_checked: bool = False) -> None:
         codes = [code for code, _grade in self.targets]
         if not _strictly_sorted(codes):
             raise DrawProblem("同一市场主体在抽查对象库中出现了两次。")
-        if not {grade for _code, grade in self.targets} <= set(GRADES):
+        if not texts_checked and not {grade for _code, grade in self.targets} <= set(GRADES):
             raise DrawProblem("信用风险分类只能是A、B、C、D。")
         if not _strictly_sorted(self.inspectors) or not _strictly_sorted(self.conflicts):
             raise DrawProblem("执法检查人员或回避关系重复。")
+        if texts_checked:  # by the canonical form's regular expression
+            return
         texts = "\x00".join((*codes, *self.inspectors))
         if _FORBIDDEN.search(texts) or "\x00\x00" in texts or texts.startswith("\x00") or texts.endswith("\x00"):
             raise DrawProblem("抽查库中有空白的代码或证号，或含有制表符、换行、逗号。")
 
-    def canonical(self) -> bytes:
+    @cached_property
+    def canonical_bytes(self) -> bytes:
         parts = [VERSION, "\n"]
         parts += [f"T\t{code}\t{grade}\n" for code, grade in self.targets]
         parts += [f"I\t{cert}\n" for cert in self.inspectors]
         parts += [f"X\t{cert}\t{code}\n" for cert, code in self.conflicts]
         return "".join(parts).encode()
 
+    def canonical(self) -> bytes:
+        return self.canonical_bytes
+
     @classmethod
     def parse(cls, data: bytes) -> "Pool":
         """The pool from its canonical bytes; refuses bytes that are not canonical (unsorted,
-        repeated, out of section order), so that one pool has exactly one hash."""
+        repeated, out of section order), so that one pool has exactly one hash. The format is
+        checked by one regular expression over the whole text, not line by line in Python."""
         try:
-            lines = data.decode().split("\n")
+            text = data.decode()
         except UnicodeDecodeError:
             raise DrawProblem("抽查库记录不是UTF-8文本。") from None
-        if len(lines) < 2 or lines[0] != VERSION or lines[-1] != "":
+        if not text.startswith(VERSION + "\n"):
             raise DrawProblem("抽查库记录的格式版本不符。")
-        body = lines[1:-1]
-        kinds = [line[:2] for line in body]
-        counts = {kind: kinds.count(kind) for kind in ("T\t", "I\t", "X\t")}
-        if sum(counts.values()) != len(body) or kinds != sorted(kinds, key="T\tI\tX\t".index):
+        sections = _CANONICAL.fullmatch(text)
+        if sections is None:
             raise DrawProblem("抽查库记录中有无法识别的行，或各部分次序不对。")
-        t, i = counts["T\t"], counts["I\t"]
-        targets = [tuple(line.split("\t")[1:]) for line in body[:t]]
-        inspectors = [line[2:] for line in body[t:t + i]]
-        conflicts = [tuple(line.split("\t")[1:]) for line in body[t + i:]]
-        if any(len(row) != 2 for row in targets) or any(len(row) != 2 for row in conflicts):
-            raise DrawProblem("抽查库记录中有无法识别的行。")
-        pool = cls(tuple(targets), tuple(inspectors), tuple(conflicts))
-        pool._check()
-        if {cert for cert, _code in conflicts} - set(inspectors):
+        pool = cls(tuple(_TARGET_LINE.findall(sections[1])), tuple(_INSPECTOR_LINE.findall(sections[2])),
+                   tuple(_CONFLICT_LINE.findall(sections[3])))
+        pool._check(texts_checked=True)
+        if {cert for cert, _code in pool.conflicts} - set(pool.inspectors):
             raise DrawProblem("回避关系中有不在执法检查人员库中的证号。")
+        pool.__dict__["canonical_bytes"] = data
         return pool
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        return hashlib.sha256(self.canonical_bytes).hexdigest()
+
+
+_FIELD = r"[^\t\n\r,]+"
+_CANONICAL = re.compile(rf"{VERSION}\n((?:T\t{_FIELD}\t[ABCD]\n)*)((?:I\t{_FIELD}\n)*)((?:X\t{_FIELD}\t{_FIELD}\n)*)")
+_TARGET_LINE = re.compile(r"T\t([^\t]+)\t([ABCD])\n")
+_INSPECTOR_LINE = re.compile(r"I\t([^\n]+)\n")
+_CONFLICT_LINE = re.compile(r"X\t([^\t]+)\t([^\n]+)\n")
 
 
 class Stream:
