@@ -46,6 +46,19 @@ def write_event(kind: str, *, actor, draw: Draw | None = None, entity: Entity | 
                                           is_public=is_public, created_at=clock.now())
 
 
+def _text(value: str, field: str, label: str, max_length: int, *, required: bool = True) -> str:
+    """A typed text, trimmed; refused, naming the field, when empty (if required), too long or
+    carrying control characters (PostgreSQL refuses a NUL; a tab or newline would break a record)."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ActionError(f"请填写{label}。", field=field)
+    if len(value) > max_length:
+        raise ActionError(f"{label}不能超过{max_length}个字。", field=field)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ActionError(f"{label}中不能有控制字符。", field=field)
+    return value
+
+
 # --- the lists ------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -149,10 +162,8 @@ def do_plan_draw(department: Department, *, title: str, region: Region, ratios: 
                  seed_source_text: str, seed_commitment: str = "", inspector_departments=(), items=(),
                  above_scale_only: bool = False, industry_prefix: str = "", inspectors_per_target: int = 2,
                  actor) -> Draw:
-    title, seed_source_text = title.strip(), seed_source_text.strip()
+    title = _text(title, "title", "抽查任务名称", 120)
     seed_commitment, industry_prefix = seed_commitment.strip().lower(), industry_prefix.strip().upper()
-    if not title:
-        raise ActionError("请填写抽查任务名称。", field="title")
     try:
         checked = algorithm.check_ratios(ratios)
     except algorithm.DrawProblem as problem:
@@ -163,8 +174,9 @@ def do_plan_draw(department: Department, *, title: str, region: Region, ratios: 
         raise ActionError(f"每户至少应抽取{algorithm.MIN_INSPECTORS}名执法检查人员。", field="inspectors_per_target")
     if seed_source not in SeedSource.values:
         raise ActionError("请选择随机种子的来源。", field="seed_source")
-    if not seed_source_text:
-        raise ActionError("请写明随机种子的来源：哪一期公开数字，或承诺种子何时公布。", field="seed_source_text")
+    seed_source_text = _text(seed_source_text, "seed_source_text", "随机种子来源说明（哪一期公开数字，或承诺种子何时公布）", 200)
+    if industry_prefix and not (industry_prefix.isascii() and industry_prefix.isalnum() and len(industry_prefix) <= 4):
+        raise ActionError("行业应为门类字母或行业代码前缀。", field="industry_prefix")
     if seed_source == SeedSource.COMMITTED and (len(seed_commitment) != 64
                                                  or any(ch not in "0123456789abcdef" for ch in seed_commitment)):
         raise ActionError("种子哈希承诺应为64位十六进制的SHA-256值。", field="seed_commitment")
@@ -172,7 +184,7 @@ def do_plan_draw(department: Department, *, title: str, region: Region, ratios: 
         seed_commitment = ""
     if actor is not None and not rules.may_organise_draw(actor, department):
         raise NotAllowed("您无权组织该部门的双随机抽查。")
-    if not region.contains(department.region) and not department.region.contains(region):
+    if not department.region.contains(region):
         raise ActionError("抽查范围应在组织部门的辖区内。", field="region")
     inspector_departments = list(inspector_departments) or [department]
     draw = Draw.objects.create(
@@ -256,17 +268,14 @@ def stored_pool(draw: Draw) -> algorithm.Pool:
 @transaction.atomic
 def do_run_draw(draw: Draw, *, seed: str, witnesses: str, actor) -> Draw:
     draw = _locked(draw)
-    seed, witnesses = seed.strip(), witnesses.strip()
+    seed = _text(seed, "seed", "随机种子", 200)
+    witnesses = _text(witnesses, "witnesses", "见证人", 200)
     if actor is not None and not rules.may_organise_draw(actor, draw.department):
         raise NotAllowed("您无权组织该部门的双随机抽查。")
     if draw.state != DrawState.FROZEN:
         raise ActionError("抽查库封存后才能抽取；已抽取的抽查不能重抽。")
-    if not seed or any(ord(ch) < 32 for ch in seed):
-        raise ActionError("请填写随机种子（公开来源公布的数字，或事先承诺的种子）。", field="seed")
     if draw.seed_source == SeedSource.COMMITTED and algorithm.seed_commitment(seed) != draw.seed_commitment:
         raise ActionError("该种子的SHA-256与事先公布的哈希承诺不符。", field="seed")
-    if not witnesses:
-        raise ActionError("请填写见证人。", field="witnesses")
     pool = stored_pool(draw)
     try:
         picks = algorithm.run(pool, seed, draw.ratios, draw.inspectors_per_target)
@@ -288,13 +297,11 @@ def do_run_draw(draw: Draw, *, seed: str, witnesses: str, actor) -> Draw:
 @transaction.atomic
 def do_cancel_draw(draw: Draw, *, reason: str, actor) -> Draw:
     draw = _locked(draw)
-    reason = reason.strip()
+    reason = _text(reason, "reason", "取消原因", 200)
     if actor is not None and not rules.may_organise_draw(actor, draw.department):
         raise NotAllowed("您无权组织该部门的双随机抽查。")
     if draw.state not in (DrawState.PLANNED, DrawState.FROZEN):
         raise ActionError("已抽取的抽查不能取消，其记录永久保留。")
-    if not reason:
-        raise ActionError("请填写取消原因。", field="reason")
     Draw.objects.filter(pk=draw.pk).update(state=DrawState.CANCELLED)
     draw.state = DrawState.CANCELLED
     write_event(EventKind.DRAW_CANCELLED, actor=actor, draw=draw, is_public=True, note=f"取消抽查：{reason}")

@@ -167,12 +167,21 @@ def test_bad_plans_are_refused_naming_the_field(people, market):
              ({"ratios": {}}, "ratios"), ({"inspectors_per_target": 1}, "inspectors_per_target"),
              ({"seed_source": "dice"}, "seed_source"), ({"seed_source_text": ""}, "seed_source_text"),
              ({"seed_source": SeedSource.COMMITTED, "seed_commitment": "abc"}, "seed_commitment"),
-             ({"region": people.xunyang}, "region")]
+             ({"region": people.xunyang}, "region"), ({"region": people.city}, "region"),
+             ({"title": "抽查\x00"}, "title"), ({"title": "长" * 121}, "title"),
+             ({"seed_source_text": "某期\t号码"}, "seed_source_text"), ({"industry_prefix": "F'--"}, "industry_prefix")]
     for fields, field in cases:
         with pytest.raises(ActionError) as refused:
             plan(people, market, **fields)
         assert refused.value.field == field, fields
     assert not Draw.objects.exists()
+    draw = actions.do_freeze_draw(plan(people, market), actor=market["head"])
+    for fields, field in (({"seed": "s\x00"}, "seed"), ({"seed": "9" * 201}, "seed"), ({"seed": " "}, "seed"),
+                          ({"witnesses": ""}, "witnesses"), ({"witnesses": "甲" * 201}, "witnesses")):
+        with pytest.raises(ActionError) as refused:
+            actions.do_run_draw(draw, **{"seed": "s1", "witnesses": "见证人甲", **fields}, actor=market["head"])
+        assert refused.value.field == field, fields
+    assert Draw.objects.get(pk=draw.pk).state == DrawState.FROZEN
 
 
 def test_only_the_department_or_its_supervisors_organise_a_draw(people, market):
