@@ -10,17 +10,16 @@ A draw goes planned → frozen → drawn, each step by its own action and event:
   the algorithm run; the result and its hash are recorded, never changed again.
 Anyone re-runs it from the record (verify_draw; `python -m minsheng draw verify`)."""
 
-import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models.functions import Collate
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
+from minsheng.core.text import check_text
 from minsheng.enterprises.models import Entity, EntityStatus
 from minsheng.inspections import draw_algorithm as algorithm
 from minsheng.inspections import rules
@@ -47,15 +46,13 @@ def write_event(kind: str, *, actor, draw: Draw | None = None, entity: Entity | 
 
 
 def _text(value: str, field: str, label: str, max_length: int, *, required: bool = True) -> str:
-    """A typed text, trimmed; refused, naming the field, when empty (if required), too long or
-    carrying control characters (PostgreSQL refuses a NUL; a tab or newline would break a record)."""
-    value = (value or "").strip()
+    """A typed text, trimmed; refused, naming the field, when empty (if required), too long for
+    its column, or carrying what core.text refuses everywhere (a NUL, other control characters)."""
+    value = check_text((value or "").strip(), field=field, label=label)
     if required and not value:
         raise ActionError(f"请填写{label}。", field=field)
     if len(value) > max_length:
         raise ActionError(f"{label}不能超过{max_length}个字。", field=field)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ActionError(f"{label}中不能有控制字符。", field=field)
     return value
 
 
@@ -87,13 +84,12 @@ def do_rate_credit(entity: Entity, *, grade: str, rated_on: date, actor) -> Cred
 @transaction.atomic
 def do_add_inspector(department: Department, *, name: str, certificate_number: str, field: str, valid_from: date,
                      valid_to: date, user=None, actor) -> Inspector:
-    name, certificate_number, field = name.strip(), certificate_number.strip().upper(), field.strip()
-    if not name:
-        raise ActionError("请填写姓名。", field="name")
+    name = _text(name, "name", "姓名", 30)
+    certificate_number = certificate_number.strip().upper()
     if not certificate_number or any(ch in certificate_number for ch in "\t\n\r, "):
         raise ActionError("请填写执法证号（不含空格、逗号）。", field="certificate_number")
-    if not field:
-        raise ActionError("请填写执法领域。", field="field")
+    certificate_number = _text(certificate_number, "certificate_number", "执法证号", 30)
+    field = _text(field, "field", "执法领域", 60)
     if valid_to < valid_from:
         raise ActionError("证件有效期至不能早于有效期起。", field="valid_to")
     if actor is not None and not rules.may_keep_lists(actor, department.region):
@@ -109,9 +105,7 @@ def do_add_inspector(department: Department, *, name: str, certificate_number: s
 
 @transaction.atomic
 def do_declare_conflict(inspector: Inspector, entity: Entity, *, reason: str, actor) -> Conflict:
-    reason = reason.strip()
-    if not reason:
-        raise ActionError("请填写回避事由。", field="reason")
+    reason = _text(reason, "reason", "回避事由", 200)
     if actor is not None and not (rules.may_keep_lists(actor, inspector.department.region)
                                   or getattr(actor, "pk", None) == inspector.user_id):
         raise NotAllowed("只有本人或名录库维护人员可以申报回避。")
@@ -126,17 +120,15 @@ def do_declare_conflict(inspector: Inspector, entity: Entity, *, reason: str, ac
 @transaction.atomic
 def do_add_item(department: Department, *, code: str, name: str, legal_basis: str, scope: str, method: str,
                 rules_text: str = "", actor) -> InspectionItem:
-    values = {"code": code.strip(), "name": name.strip(), "legal_basis": legal_basis.strip(), "scope": scope.strip(),
-              "method": method.strip()}
-    labels = {"code": "事项编码", "name": "检查事项", "legal_basis": "检查依据", "scope": "检查对象范围", "method": "检查方式"}
-    for key, value in values.items():
-        if not value:
-            raise ActionError(f"请填写{labels[key]}。", field=key)
+    values = {"code": _text(code, "code", "事项编码", 30), "name": _text(name, "name", "检查事项", 120),
+              "legal_basis": _text(legal_basis, "legal_basis", "检查依据", 4000),
+              "scope": _text(scope, "scope", "检查对象范围", 200), "method": _text(method, "method", "检查方式", 100)}
+    rules_text = _text(rules_text, "rules", "工作细则", 20000, required=False)
     if actor is not None and not rules.may_keep_lists(actor, department.region):
         raise NotAllowed("您无权维护该部门的抽查事项清单。")
     if InspectionItem.objects.filter(department=department, code=values["code"]).exists():
         raise ActionError(f"本部门已有编码为{values['code']}的抽查事项。", field="code")
-    item = InspectionItem.objects.create(department=department, rules=rules_text.strip(), **values)
+    item = InspectionItem.objects.create(department=department, rules=rules_text, **values)
     write_event(EventKind.ITEM_ADDED, actor=actor, note=f"{department.name}：{item}", data={"item": item.pk})
     return item
 
@@ -257,10 +249,8 @@ def stored_pool(draw: Draw) -> algorithm.Pool:
         data = zlib.decompress(bytes(draw.pool))
     except (zlib.error, TypeError):
         raise ActionError("封存的抽查库无法读取，与公布的哈希不符。") from None
-    if hashlib.sha256(data).hexdigest() != draw.pool_hash:
-        raise ActionError("封存的抽查库与公布的哈希不符：抽查库在公布后被改动过。")
     try:
-        return algorithm.Pool.parse(data)
+        return algorithm.Pool.parse_published(data, draw.pool_hash)
     except algorithm.DrawProblem as problem:
         raise ActionError(str(problem)) from None
 
@@ -329,21 +319,21 @@ def verify_draw(draw: Draw) -> Verification:
     except ActionError as error:
         return Verification(False, f"{draw.number}：{error.message}")
     try:
-        picks = algorithm.run(pool, draw.seed, {key: Decimal(value) for key, value in draw.ratios.items()},
-                              draw.inspectors_per_target)
-    except (algorithm.DrawProblem, ArithmeticError) as problem:
+        picks = algorithm.run(pool, draw.seed, draw.ratios, draw.inspectors_per_target)
+    except algorithm.DrawProblem as problem:
         return Verification(False, f"{draw.number}无法按记录重新抽取：{problem}")
-    recorded = zlib.decompress(bytes(draw.result)).decode() if draw.result is not None else ""
-    if algorithm.result_hash(picks) != draw.result_hash or algorithm.result_text(picks) != recorded:
+    if algorithm.result_hash(picks) != draw.result_hash or algorithm.result_text(picks) != _recorded_text(draw):
         return Verification(False, f"{draw.number}按记录重新抽取的结果与公布的结果不一致。", tuple(picks))
     return Verification(True, f"{draw.number}核验一致：重新抽取{len(picks):,}户，结果哈希{draw.result_hash}。", tuple(picks))
 
 
+def _recorded_text(draw: Draw) -> str:
+    return zlib.decompress(bytes(draw.result)).decode() if draw.result is not None else ""
+
+
 def recorded_picks(draw: Draw) -> list[algorithm.Pick]:
-    if draw.result is None:
-        return []
     picks = []
-    for line in zlib.decompress(bytes(draw.result)).decode().splitlines():
+    for line in _recorded_text(draw).splitlines():
         code, grade, inspectors = line.split("\t")
         picks.append(algorithm.Pick(code, grade, tuple(inspectors.split(","))))
     return picks

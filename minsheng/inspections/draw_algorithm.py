@@ -124,6 +124,17 @@ class Pool:
         pool.__dict__["canonical_bytes"] = data
         return pool
 
+    @classmethod
+    def parse_published(cls, data: bytes, published_hash: str) -> "Pool":
+        """A frozen pool from its stored bytes, refused unless they still give the hash that was
+        published (hashed once: the draw's stream starts from the same hash)."""
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != published_hash:
+            raise DrawProblem("封存的抽查库与公布的哈希不符：抽查库在公布后被改动过。")
+        pool = cls.parse(data)
+        pool.__dict__["hash"] = digest
+        return pool
+
     @cached_property
     def hash(self) -> str:
         return hashlib.sha256(self.canonical_bytes).hexdigest()

@@ -169,7 +169,7 @@ def test_bad_plans_are_refused_naming_the_field(people, market):
              ({"seed_source": SeedSource.COMMITTED, "seed_commitment": "abc"}, "seed_commitment"),
              ({"region": people.xunyang}, "region"), ({"region": people.city}, "region"),
              ({"title": "抽查\x00"}, "title"), ({"title": "长" * 121}, "title"),
-             ({"seed_source_text": "某期\t号码"}, "seed_source_text"), ({"industry_prefix": "F'--"}, "industry_prefix")]
+             ({"seed_source_text": "某期\x07号码"}, "seed_source_text"), ({"industry_prefix": "F'--"}, "industry_prefix")]
     for fields, field in cases:
         with pytest.raises(ActionError) as refused:
             plan(people, market, **fields)

@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from minsheng.core.text import parse_id
 from minsheng.inspections.actions import verify_draw
 from minsheng.inspections.models import Draw
 
@@ -31,8 +32,8 @@ class Command(BaseCommand):
         # Only what a number or an id can be reaches the database (PostgreSQL refuses a NUL).
         plausible = wanted.isascii() and wanted.isalnum() and len(wanted) <= 20
         draw = Draw.objects.filter(number=wanted.upper()).first() if plausible else None
-        if draw is None and plausible and wanted.isdigit() and len(wanted) < 12:
-            draw = Draw.objects.filter(pk=int(wanted)).first()
+        if draw is None and (pk := parse_id(wanted)) is not None:
+            draw = Draw.objects.filter(pk=pk).first()
         if draw is None:
             self.stderr.write(f"没有编号为“{wanted}”的抽查。")
             sys.exit(2)
