@@ -1,0 +1,24 @@
+"""Every change to inspections: one function a verb, atomic, one event each.
+
+lists.py keeps the lists (items, inspectors, credit classes, conflicts); draws.py runs the
+double-random draws; filings.py files and carries out each visit; penalties.py decides on what
+a visit found."""
+
+from minsheng.inspections.actions._base import write_event  # noqa: F401
+from minsheng.inspections.actions.draws import (  # noqa: F401
+    Verification,
+    do_cancel_draw,
+    do_freeze_draw,
+    do_plan_draw,
+    do_run_draw,
+    pool_of,
+    recorded_picks,
+    stored_pool,
+    verify_draw,
+)
+from minsheng.inspections.actions.lists import (  # noqa: F401
+    do_add_inspector,
+    do_add_item,
+    do_declare_conflict,
+    do_rate_credit,
+)
