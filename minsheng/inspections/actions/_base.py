@@ -6,9 +6,9 @@ from minsheng.core.text import check_text
 from minsheng.inspections.models import InspectionEvent
 
 
-def write_event(kind: str, *, actor, draw=None, entity=None, note: str = "",
+def write_event(kind: str, *, actor, draw=None, entity=None, filing=None, note: str = "",
                 data: dict | None = None, is_public: bool = False) -> InspectionEvent:
-    return InspectionEvent.objects.create(kind=kind, actor=actor, draw=draw, entity=entity, note=note, data=data or {},
+    return InspectionEvent.objects.create(kind=kind, actor=actor, draw=draw, entity=entity, filing=filing, note=note, data=data or {},
                                           is_public=is_public, created_at=clock.now())
 
 

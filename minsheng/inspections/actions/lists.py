@@ -9,8 +9,19 @@ from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.enterprises.models import Entity
 from minsheng.inspections import rules
 from minsheng.inspections.actions._base import _text, write_event
-from minsheng.inspections.models import Conflict, CreditGrade, CreditRating, EventKind, InspectionItem, Inspector
-from minsheng.org.models import Department
+from minsheng.core.text import check_date
+from minsheng.inspections.models import (
+    Conflict,
+    CreditGrade,
+    CreditRating,
+    EventKind,
+    FirmGroup,
+    InspectionItem,
+    InspectionRules,
+    Inspector,
+    QuietDayRule,
+)
+from minsheng.org.models import Department, Region
 
 
 @transaction.atomic
@@ -86,3 +97,61 @@ def do_add_item(department: Department, *, code: str, name: str, legal_basis: st
     item = InspectionItem.objects.create(department=department, rules=rules_text, **values)
     write_event(EventKind.ITEM_ADDED, actor=actor, note=f"{department.name}：{item}", data={"item": item.pk})
     return item
+
+
+# --- a region's rules and quiet days --------------------------------------------------------------
+
+RULE_BOUNDS = {  # field: (label, least, most)
+    "routine_notice_days": ("日常检查提前备案工作日数", 0, 60),
+    "routine_yearly_cap": ("每年日常检查上限", 1, 52),
+    "first_offence_window_years": ("首次违法认定期限（年）", 1, 10),
+    "publish_within_days": ("检查结果公示时限（工作日）", 1, 60),
+}
+
+
+@transaction.atomic
+def do_set_rules(region: Region, *, actor, **values) -> InspectionRules:
+    for name, value in values.items():
+        if name not in RULE_BOUNDS:
+            raise ActionError(f"未知的规则项：{name}。")
+        label, least, most = RULE_BOUNDS[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= most:
+            raise ActionError(f"{label}应为{least}到{most}之间的整数。", field=name)
+    if actor is not None and not rules.may_keep_lists(actor, region):
+        raise NotAllowed("您无权设置该区划的入企检查规则。")
+    row, _ = InspectionRules.objects.select_for_update().get_or_create(region=region)
+    old = {name: getattr(row, name) for name in values}
+    if old == values:
+        return row
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    write_event(EventKind.RULES_SET, actor=actor, note=f"{region.name}入企检查规则：" + "，".join(
+        f"{RULE_BOUNDS[name][0]}{old[name]}→{value}" for name, value in values.items()), data={"old": old, "new": values})
+    return row
+
+
+@transaction.atomic
+def do_add_quiet_day_rule(region: Region, *, firm_group: str, first_day: int, last_day: int, valid_from: date | None,
+                          basis: str, valid_to: date | None = None, actor) -> QuietDayRule:
+    if firm_group not in FirmGroup.values:
+        raise ActionError("请选择适用企业。", field="firm_group")
+    for name, value, label in (("first_day", first_day, "每月自"), ("last_day", last_day, "每月至")):
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 31:
+            raise ActionError(f"{label}应为1到31之间的日期。", field=name)
+    if last_day < first_day:
+        raise ActionError("每月至不能早于每月自。", field="last_day")
+    valid_from = check_date(valid_from, field="valid_from", label="施行日期")
+    valid_to = check_date(valid_to, field="valid_to", label="废止日期")
+    if valid_from is None:
+        raise ActionError("请填写施行日期。", field="valid_from")
+    if valid_to is not None and valid_to < valid_from:
+        raise ActionError("废止日期不能早于施行日期。", field="valid_to")
+    basis = _text(basis, "basis", "依据文件", 200)
+    if actor is not None and not rules.may_keep_lists(actor, region):
+        raise NotAllowed("您无权设置该区划的宁静生产日。")
+    rule = QuietDayRule.objects.create(region=region, firm_group=firm_group, first_day=first_day, last_day=last_day,
+                                       valid_from=valid_from, valid_to=valid_to, basis=basis)
+    write_event(EventKind.QUIET_DAYS_SET, actor=actor, is_public=True, note=f"设置宁静生产日：{rule}（{basis}）",
+                data={"rule": rule.pk})
+    return rule

@@ -1,0 +1,67 @@
+"""Reads shared by the inspection pages, the API, the figures and the actions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from minsheng.core.errors import NotAllowed, NotFound
+from minsheng.enterprises.models import Entity
+from minsheng.inspections import rules
+from minsheng.inspections.models import Filing, FilingState, InspectionRules, QuietDayRule
+from minsheng.org.models import Region
+
+OPEN_STATES = (FilingState.FILED, FilingState.APPROVED)
+COUNTED_STATES = (FilingState.FILED, FilingState.APPROVED, FilingState.INSPECTED, FilingState.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Rules:
+    routine_notice_days: int = 3
+    routine_yearly_cap: int = 2
+    first_offence_window_years: int = 2
+    publish_within_days: int = 20
+    region: str = "默认"
+
+
+def rules_for(region: Region) -> Rules:
+    """The rules of the nearest region up the tree that has its own (a county, else the city)."""
+    codes = []
+    while region is not None:
+        codes.append(region.pk)
+        region = region.parent
+    found = {row.region_id: row for row in InspectionRules.objects.filter(region_id__in=codes).select_related("region")}
+    for pk in codes:
+        if pk in found:
+            row = found[pk]
+            return Rules(row.routine_notice_days, row.routine_yearly_cap, row.first_offence_window_years,
+                         row.publish_within_days, row.region.name)
+    return Rules()
+
+
+def quiet_rules_covering(entity: Entity, day: date) -> list[QuietDayRule]:
+    """The quiet-day rules that keep inspectors out of this firm on this day."""
+    candidates = (QuietDayRule.objects.filter(valid_from__lte=day, first_day__lte=day.day, last_day__gte=day.day)
+                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).select_related("region"))
+    return [rule for rule in candidates if rule.covers(entity, day)]
+
+
+def access_filing(user, pk) -> Filing:
+    filing = (Filing.objects.select_related("entity", "entity__region", "department", "draw").filter(pk=pk).first()
+              if isinstance(pk, int) else None)
+    if filing is None:
+        raise NotFound("没有找到该检查备案。")
+    if not rules.may_see_filing(user, filing):
+        raise NotAllowed("您无权查看该检查备案。")
+    return filing
+
+
+def filing_by_code(number: str, check_code: str) -> Filing | None:
+    """The approved filing a firm checks at the door; None for anything else, the same whether
+    the number does not exist or the code is wrong (no oracle)."""
+    number, check_code = (number or "").strip().upper(), (check_code or "").strip().upper()
+    if not number or not check_code or len(number) > 20 or len(check_code) > 8:
+        return None
+    filing = (Filing.objects.select_related("entity", "department")
+              .filter(number=number, check_code=check_code).exclude(state=FilingState.FILED).first())
+    return filing
