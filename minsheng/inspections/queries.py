@@ -1,5 +1,6 @@
 """Reads shared by the inspection pages, the API, the figures and the actions."""
 
+import zlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,7 +9,7 @@ from django.db.models import Q
 from minsheng.core.errors import NotAllowed, NotFound
 from minsheng.enterprises.models import Entity
 from minsheng.inspections import rules
-from minsheng.inspections.models import Filing, FilingState, InspectionRules, QuietDayRule
+from minsheng.inspections.models import Draw, Filing, FilingState, InspectionRules, QuietDayRule
 from minsheng.org.models import Region
 
 OPEN_STATES = (FilingState.FILED, FilingState.APPROVED)
@@ -65,3 +66,12 @@ def filing_by_code(number: str, check_code: str) -> Filing | None:
     filing = (Filing.objects.select_related("entity", "department")
               .filter(number=number, check_code=check_code).exclude(state=FilingState.FILED).first())
     return filing
+
+
+def pool_bytes(draw: Draw) -> bytes:
+    """The frozen pool as published for download (its SHA-256 is the draw's pool hash)."""
+    return zlib.decompress(bytes(draw.pool))
+
+
+def result_bytes(draw: Draw) -> bytes:
+    return zlib.decompress(bytes(draw.result)) if draw.result is not None else b""

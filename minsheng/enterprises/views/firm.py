@@ -24,6 +24,7 @@ from minsheng.core.forms import apply_action_error, required
 from minsheng.core.net import client_ip
 from minsheng.core.text import parse_id
 from minsheng.enterprises import forms as enterprise_forms
+from minsheng.enterprises import panels
 from minsheng.enterprises.actions.demands import demand_categories, do_raise_demand
 from minsheng.enterprises.actions.firm_login import SENT, clean_uscc, do_send_login_code, do_verify_login_code
 from minsheng.enterprises.firm_session import current_firm, firm_required, log_in_firm, log_out_firm, safe_next
@@ -119,6 +120,7 @@ def home(request):
     return render(request, "enterprises/firm_home.html", {
         "firm": firm, "masked_uscc": _masked_uscc(firm.uscc), "helpers": helpers, "page": page,
         "rows": [{"demand": d, "case": d.case, "title": title_of(d.case)} for d in page.object_list],
+        "panels": panels.render_panels(panels.FIRM_HOME, request, firm),
     })
 
 

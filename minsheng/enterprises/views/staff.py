@@ -20,6 +20,7 @@ from minsheng.core.errors import ActionError, NotAllowed, NotFound
 from minsheng.core.forms import apply_action_error
 from minsheng.core.spreadsheets import download, workbook
 from minsheng.core.text import date_words, parse_id
+from minsheng.enterprises import panels
 from minsheng.enterprises import actions, forms, queries, rules
 from minsheng.enterprises.models import Assignment, AssignmentMode, Entity, EntityKind
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, jurisdiction, oversees
@@ -224,6 +225,7 @@ def _profile(request, entity: Entity):
                    .order_by("-created_at", "-id")[:30]),
         "allowed": _allowed_actions(request.user, entity),
         "industry_path": _industry_path(entity.industry),
+        "panels": panels.render_panels(panels.STAFF_PROFILE, request, entity),
     })
 
 

@@ -204,7 +204,7 @@ def _check_draw(draw, entity: Entity, inspectors) -> list[Department]:
         raise ActionError("双随机抽查应关联已抽取的抽查任务。", field="draw")
     if draw.state != DrawState.DRAWN:
         raise ActionError("该抽查任务尚未抽取。", field="draw")
-    pick = next((pick for pick in recorded_picks(draw) if pick.code == entity.uscc), None)
+    pick = next((pick for pick in recorded_picks(draw) if pick.uscc == entity.uscc), None)
     if pick is None:
         raise ActionError(f"该企业不在抽查任务{draw.number}的抽取结果中。", field="entity")
     drawn = set(pick.inspectors)

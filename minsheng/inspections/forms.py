@@ -1,0 +1,121 @@
+"""The inspection pages' forms: they parse what people type; the actions decide."""
+
+from django import forms
+
+from minsheng.core.forms import BoundedDateField, chosen, required
+from minsheng.inspections.models import (
+    DrawState,
+    FilingKind,
+    Inspector,
+    InspectionItem,
+    Outcome,
+    QuietException,
+    ResultCode,
+    ViolationType,
+)
+
+DATE_ERRORS = "格式不正确，请写成2026-12-04。"
+
+
+def _date(label: str, **kwargs) -> BoundedDateField:
+    return BoundedDateField(label=label, error_messages={**required(label), "invalid": f"{label}{DATE_ERRORS}"}, **kwargs)
+
+
+class CheckForm(forms.Form):
+    """What the firm types from the SMS, or reads off the code the inspectors show."""
+
+    number = forms.CharField(label="检查编号", max_length=20, help_text="如 JC2026000123，见短信或执法人员出示的检查码。",
+                             error_messages={**required("检查编号"), "max_length": "检查编号为JC加12位数字。"},
+                             widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    code = forms.CharField(label="核验码", max_length=8, help_text="8位字母数字，见短信。",
+                           error_messages={**required("核验码"), "max_length": "核验码为8位字母数字。"},
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+
+
+class FilingForm(forms.Form):
+    uscc = forms.CharField(label="检查对象（统一社会信用代码）", max_length=40,
+                           error_messages={**required("检查对象的统一社会信用代码"), "max_length": "统一社会信用代码应为18位。"})
+    kind = forms.ChoiceField(label="检查类型", choices=FilingKind.choices, widget=forms.RadioSelect, error_messages=chosen("检查类型"))
+    trigger = forms.CharField(label="检查事由", max_length=300, help_text="如：年度检查计划、投诉举报编号、转办文号。",
+                              error_messages={**required("检查事由"), "max_length": "检查事由不能超过300字。"})
+    planned_on = _date("计划检查日期")
+    items = forms.ModelMultipleChoiceField(label="检查事项", queryset=InspectionItem.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple,
+                                           error_messages={"required": "请至少选择一项检查事项。",
+                                                           "invalid_choice": "请从清单中选择检查事项。",
+                                                           "invalid_pk_value": "请从清单中选择检查事项。"})
+    inspectors = forms.ModelMultipleChoiceField(label="执法检查人员", queryset=Inspector.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple, help_text="至少2名，执法证在检查当日有效。",
+                                                error_messages={"required": "请选择至少2名执法检查人员。",
+                                                                "invalid_choice": "请从名录库中选择执法检查人员。",
+                                                                "invalid_pk_value": "请从名录库中选择执法检查人员。"})
+    draw = forms.ChoiceField(label="双随机抽查任务", choices=(), required=False, help_text="双随机抽查须选择。")
+    quiet_exception = forms.ChoiceField(label="宁静生产日例外情形", choices=[("", "不涉及"), *QuietException.choices],
+                                        required=False, help_text="计划日期是企业宁静生产日时，须属法定例外情形。")
+    quiet_exception_note = forms.CharField(label="例外情形说明", max_length=300, required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, department, draws=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = InspectionItem.objects.filter(department=department, is_active=True)
+        self.fields["inspectors"].queryset = Inspector.objects.filter(department=department).order_by("name")
+        self.fields["draw"].choices = [("", "不涉及"), *((str(draw.pk), f"{draw.number} {draw.title}") for draw in draws
+                                                          if draw.state == DrawState.DRAWN)]
+
+
+class JoinForm(forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        label="本部门检查事项", queryset=InspectionItem.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一项检查事项。", "invalid_choice": "请从清单中选择检查事项。",
+                        "invalid_pk_value": "请从清单中选择检查事项。"})
+    inspectors = forms.ModelMultipleChoiceField(
+        label="本部门执法检查人员", queryset=Inspector.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择至少2名执法检查人员。", "invalid_choice": "请从名录库中选择执法检查人员。",
+                        "invalid_pk_value": "请从名录库中选择执法检查人员。"})
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = InspectionItem.objects.filter(department=department, is_active=True)
+        self.fields["inspectors"].queryset = Inspector.objects.filter(department=department).order_by("name")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={**required("理由"), "max_length": "理由不能超过300字。"})
+
+
+class ResultForm(forms.Form):
+    inspected_on = _date("实际检查日期")
+    result = forms.ChoiceField(label="检查结果", choices=ResultCode.choices, widget=forms.RadioSelect,
+                               error_messages=chosen("检查结果"))
+    findings = forms.CharField(label="检查情况", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="发现问题的，写明问题和整改要求；未发现问题的可不填。")
+
+
+class DecisionForm(forms.Form):
+    violation_type = forms.ModelChoiceField(label="违法行为", queryset=ViolationType.objects.none(),
+                                            error_messages=chosen("违法行为"))
+    offence_on = _date("违法行为发生日期")
+    harm_minor = forms.BooleanField(label="危害后果轻微", required=False)
+    corrected = forms.BooleanField(label="已及时改正", required=False)
+    aggravating = forms.CharField(label="从重情节", max_length=300, required=False, help_text="没有的不填。")
+    outcome = forms.ChoiceField(label="处理结果", choices=Outcome.choices, widget=forms.RadioSelect, error_messages=chosen("处理结果"))
+    fine = forms.CharField(label="罚款金额（元）", max_length=20, required=False)
+    correction_due = BoundedDateField(label="改正期限", required=False,
+                                      error_messages={"invalid": f"改正期限{DATE_ERRORS}"}, help_text="不予处罚的，责令改正的期限。")
+    departure_reason = forms.CharField(label="偏离系统认定的理由", max_length=2000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}),
+                                       help_text="处理结果与系统认定不一致时必填，将报送督查部门。")
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violation_type"].queryset = ViolationType.objects.filter(department__in=departments)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label="总体评价", coerce=int, widget=forms.RadioSelect,
+                                   choices=[(5, "5分 非常满意"), (4, "4分 满意"), (3, "3分 一般"), (2, "2分 不满意"),
+                                            (1, "1分 非常不满意")], error_messages=chosen("评分"))
+    disturbed = forms.BooleanField(label="检查影响了正常生产经营", required=False)
+    comment = forms.CharField(label="意见建议", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="评价匿名提交，检查部门只能看到汇总情况。")
