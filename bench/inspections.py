@@ -75,9 +75,12 @@ def _remove() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # CASCADE: the inspection tables that refer to draws and inspectors (filings and what hangs
+        # on them) grow with the app; in this database only the bench writes any of them, and every
+        # table referring to these is an inspection table.
         cursor.execute("TRUNCATE inspections_inspectionevent, inspections_draw_items, "
                        "inspections_draw_inspector_departments, inspections_draw, inspections_conflict, "
-                       "inspections_inspector, inspections_creditrating")
+                       "inspections_inspector, inspections_creditrating CASCADE")
         cursor.execute("DELETE FROM org_department WHERE name = %s", [DEPARTMENT])
 
 

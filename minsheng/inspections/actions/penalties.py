@@ -1,8 +1,10 @@
 """Deciding on an offence a visit found (首违不罚、首罚取下限), and keeping the lists it uses.
 
 eligibility() computes, from the firm's history and the city's exemption list, what the rules
-say: no penalty with an education notice (an exemption in force, its conditions met), the legal
-minimum (a first offence with nothing aggravating), or the discretion band. do_decide_penalty
+say (首查不罚、首罚取下限): no penalty with an education notice (an exemption in force and its
+conditions met: for 首违不罚 also no same-type offence within the window); else the legal
+minimum when it is the firm's first fine of the type within the window and nothing aggravates
+(an offence exempted before does not count against it); else the discretion band. do_decide_penalty
 records it beside the officer's choice; a choice that departs from it needs a written reason
 and is reported to the supervisors."""
 
@@ -64,7 +66,7 @@ class Assessment:
         if self.eligibility == Eligibility.EXEMPT:
             return f"{history}，符合{self.exemption.list_name}“{self.exemption.get_kind_display()}”，不予处罚，教育改正。"
         if self.eligibility == Eligibility.MINIMUM:
-            return f"{history}，无从重情节，首罚取下限：罚款{self.fine:,.2f}元。"
+            return f"{history}，此前未因此罚款、无从重情节，首罚取下限：罚款{self.fine:,.2f}元。"
         return f"{history}，依裁量基准在法定幅度内处罚。"
 
 
@@ -72,19 +74,20 @@ def eligibility(entity: Entity, violation_type: ViolationType, offence_on: date,
                 aggravating: str) -> Assessment:
     window = rules_for(entity.region).first_offence_window_years
     priors = [
-        {"date": day.isoformat(), "decision": pk}
-        for pk, day in Decision.objects.filter(entity=entity, violation_type=violation_type,
-                                               offence_on__gte=_years_before(offence_on, window),
-                                               offence_on__lt=offence_on)
-        .order_by("offence_on").values_list("pk", "offence_on")
+        {"date": day.isoformat(), "decision": pk, "outcome": outcome}
+        for pk, day, outcome in Decision.objects.filter(entity=entity, violation_type=violation_type,
+                                                        offence_on__gte=_years_before(offence_on, window),
+                                                        offence_on__lt=offence_on)
+        .order_by("offence_on").values_list("pk", "offence_on", "outcome")
     ]
     first = not priors
+    first_fine = not any(prior["outcome"] == Outcome.FINE for prior in priors)
     in_force = [rule for rule in violation_type.exemptions.all() if rule.in_force(offence_on)]
     for rule in in_force:
         # 轻微免罚: minor and corrected, whatever came before; 首违不罚: the first time as well.
         if harm_minor and corrected and not aggravating and (rule.kind == ExemptionKind.MINOR or first):
             return Assessment(Eligibility.EXEMPT, None, priors, rule, window)
-    if first and not aggravating:
+    if first_fine and not aggravating:
         return Assessment(Eligibility.MINIMUM, violation_type.fine_min, priors, None, window)
     return Assessment(Eligibility.DISCRETION, None, priors, None, window)
 

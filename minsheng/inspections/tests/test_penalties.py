@@ -89,20 +89,20 @@ def test_a_repeat_within_two_years_is_fined_and_a_first_fine_takes_the_minimum(r
     repeat = inspected(regulator, shop, date(2026, 3, 10))
     assessment = actions.eligibility(shop, regulator["labelling"], date(2026, 3, 10), harm_minor=True, corrected=True,
                                      aggravating="")
-    # Exempted once already: not "first" any more, and a fine is due — the band, not the minimum,
-    # since an earlier same-type decision stands within the window.
-    assert assessment.eligibility == Eligibility.DISCRETION and len(assessment.priors) == 1
+    # Exempted once already: not "first" any more, so a fine is due; but the firm's first fine of
+    # the kind, with nothing aggravating: the legal minimum (首罚取下限).
+    assert assessment.eligibility == Eligibility.MINIMUM and assessment.fine == Decimal("5000")
+    assert [prior["outcome"] for prior in assessment.priors] == [Outcome.NO_PENALTY]
     with pytest.raises(ActionError) as refused:  # exempting again departs from the rules: a reason is needed
         decide(regulator, repeat, date(2026, 3, 10))
     assert refused.value.field == "departure_reason" and not Decision.objects.filter(filing=repeat).exists()
-    decision = decide(regulator, repeat, date(2026, 3, 10), outcome=Outcome.FINE, fine="8000", correction_due=None)
-    assert decision.fine == Decimal("8000") and not decision.departs
+    decision = decide(regulator, repeat, date(2026, 3, 10), outcome=Outcome.FINE, fine="5000", correction_due=None)
+    assert decision.fine == Decimal("5000") and decision.eligibility == Eligibility.MINIMUM and not decision.departs
 
-    # A different offence, the firm's first of its kind with nothing aggravating: the legal minimum.
-    other = inspected(regulator, shop, date(2026, 4, 8))
-    decision = decide(regulator, other, date(2026, 4, 8), violation_type=regulator["hygiene"], harm_minor=False,
-                      outcome=Outcome.FINE, fine="5000.00", correction_due=None)
-    assert decision.eligibility == Eligibility.MINIMUM and decision.fine == Decimal("5000") and not decision.departs
+    # Fined once within the window: the third time is decided within the band, any amount the law allows.
+    third = inspected(regulator, shop, date(2026, 4, 8))
+    decision = decide(regulator, third, date(2026, 4, 8), outcome=Outcome.FINE, fine="12000", correction_due=None)
+    assert decision.eligibility == Eligibility.DISCRETION and not decision.departs and len(decision.prior_decisions) == 2
 
 
 def test_the_window_is_two_years_by_default_and_configurable(regulator, people):
@@ -112,8 +112,9 @@ def test_the_window_is_two_years_by_default_and_configurable(regulator, people):
     assert actions.eligibility(shop, regulator["labelling"], later, harm_minor=True, corrected=True,
                                aggravating="").eligibility == Eligibility.EXEMPT
     actions.do_set_rules(people.hukou, first_offence_window_years=3, actor=None)
+    # Within three years the exemption is used up; never fined, the firm is fined at the minimum.
     assert actions.eligibility(shop, regulator["labelling"], later, harm_minor=True, corrected=True,
-                               aggravating="").eligibility == Eligibility.DISCRETION
+                               aggravating="").eligibility == Eligibility.MINIMUM
     # Something aggravating, or harm not minor, rules out both the exemption and the minimum.
     fresh = make_entity(people.hukou, name="湖口县新开超市", industry="5212", actor=None)
     assert actions.eligibility(fresh, regulator["labelling"], later, harm_minor=True, corrected=True,
