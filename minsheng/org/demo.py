@@ -122,6 +122,11 @@ PERSONAS = [
     Persona("zhoumin", "周敏", "武宁县工信局", "企业服务股股长", (Role.HANDLER,)),
     Persona("liping", "李萍", "武宁县营商办", "企业服务科科长", (Role.SUPERVISOR,)),
     Persona("chengang", "陈刚", "武宁县政府办", "副县长", (Role.LEADER,)),
+    # 武宁县's fair inspections (JOURNEYS.md 12): 汤丽 of 县市场监管局 files visits; 熊伟, its head,
+    # approves them and runs the draws; 钟华 of 县卫健委 joins a visit (进一次门、查多项事).
+    Persona("tangli", "汤丽", "武宁县市场监管局", "执法稽查股股长", (Role.HANDLER,)),
+    Persona("xiongwei", "熊伟", "武宁县市场监管局", "局长", (Role.DEPARTMENT_HEAD,)),
+    Persona("zhonghua", "钟华", "武宁县卫健委", "卫生监督员", (Role.HANDLER,)),
 ]
 
 

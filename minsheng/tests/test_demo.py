@@ -178,3 +178,46 @@ def test_deploy_checks_pass_with_debug_off(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- fair inspections (JOURNEYS.md 12) ---------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_wunings_inspections_show_quiet_days_verifiable_draws_and_the_first_offence_rules(demo, client):
+    from minsheng.inspections.actions import verify_draw
+    from minsheng.inspections.models import Decision, Draw, DrawState, Eligibility, Filing, FilingState, Outcome
+    from minsheng.inspections.queries import quiet_rules_covering
+
+    with time_machine.travel(NOW, tick=False):
+        # Every state a visit can be in is on show.
+        assert set(Filing.objects.values_list("state", flat=True)) == set(FilingState.values)
+        # The quiet days keep 规上 firms free on the 1st-25th; the bakery is not one of them.
+        bakery = Filing.objects.filter(entity__industry__code="5222", state=FilingState.APPROVED).get().entity
+        above = Entity.objects.filter(region__name="武宁县", above_scale=True).first()
+        assert quiet_rules_covering(above, NOW.date().replace(day=10)) and not quiet_rules_covering(bakery, NOW.date().replace(day=10))
+        # Both quarters' draws are over the county's 219 规上 firms and re-run to the recorded result.
+        draws = list(Draw.objects.filter(state=DrawState.DRAWN).order_by("number"))
+        assert [draw.pool_targets for draw in draws] == [219, 219] and all(verify_draw(draw).matches for draw in draws)
+        third = draws[0]
+        assert third.filings.count() == third.drawn_count
+        assert set(third.filings.values_list("state", flat=True)) == {FilingState.PUBLISHED}
+        page = client.get(f"/inspections/draws/{draws[1].number}/").content.decode()
+        assert draws[1].pool_hash in page and "中国福利彩票" in page
+        # A first offence exempted with an education notice; a repeat fined at the legal minimum.
+        exempted = Decision.objects.filter(outcome=Outcome.NO_PENALTY, entity__industry__code="5222").get()
+        assert exempted.eligibility == Eligibility.EXEMPT and exempted.notice_number
+        fined = Decision.objects.get(outcome=Outcome.FINE)
+        assert fined.eligibility == Eligibility.MINIMUM and fined.fine == fined.violation_type.fine_min
+        assert Decision.objects.filter(entity=fined.entity, outcome=Outcome.NO_PENALTY).exists()
+        # The published results are public; one visit is past its limit and the figures say so.
+        results = client.get("/inspections/results/").content.decode()
+        assert fined.entity.name in results
+        assert Filing.objects.filter(state=FilingState.INSPECTED, publish_due__lt=NOW.date()).count() == 1
+        client.force_login(User.objects.get(username="xiongwei"))
+        figures = client.get("/inspections/staff/figures/").content.decode()
+        assert "武宁县市场监管局" in figures and "企业主动申请 1次" in figures and "投诉举报、转办交办线索核查 1次" in figures
+        # The bakery's approved visit: its code shows who comes.
+        filing = Filing.objects.get(entity=bakery, state=FilingState.APPROVED)
+        client.logout()
+        page = client.post("/inspections/check/", {"number": filing.number, "code": filing.check_code}).content.decode()
+        assert bakery.name in page and filing.inspectors.first().certificate_number in page

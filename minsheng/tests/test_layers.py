@@ -21,6 +21,8 @@ LAYERS = {
     "elevators": ({"core", "org", "cases"}, False),
     # A firm's demands are enterprise cases; the registry learns of nothing above it.
     "enterprises": ({"core", "org", "cases"}, False),
+    # Inspections are of the registry's firms; the registry shows them through its panels.
+    "inspections": ({"core", "org", "cases", "enterprises"}, False),
 }
 
 

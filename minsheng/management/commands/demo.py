@@ -14,6 +14,7 @@ from minsheng.elevators.demo import load_elevators
 from minsheng.enterprises.demo import load_enterprises
 from minsheng.enterprises.industries import load_industries
 from minsheng.enterprises.models import Industry
+from minsheng.inspections.demo import load_inspections
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
@@ -33,6 +34,7 @@ def load_demo_data() -> bool:
         load_cases(regions)
         load_elevators(regions)
         load_enterprises(regions)
+        load_inspections(regions)
     return True
 
 
