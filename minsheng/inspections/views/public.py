@@ -2,9 +2,6 @@
 with their hashes (and re-run one), and the published results. Nothing here needs a login;
 nothing personal is shown (inspectors are shown as at the door: name and certificate number)."""
 
-import io
-
-import segno
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -13,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from minsheng.cases.views.common import qr_svg as case_qr_svg
 from minsheng.core import clock, ratelimit
 from minsheng.core.net import address_group, client_ip
 from minsheng.enterprises.models import Entity
@@ -79,11 +77,8 @@ def check_url(filing: Filing) -> str:
 
 
 def qr_svg(request, filing: Filing) -> str:
-    """The inspection code as an SVG the staff page shows and prints (segno, no network)."""
-    buffer = io.BytesIO()
-    segno.make(request.build_absolute_uri(check_url(filing)), error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, title=f"检查码 {filing.number}")
-    return buffer.getvalue().decode()
+    """The inspection code the inspectors show and the firm scans: a link to its check page."""
+    return case_qr_svg(request.build_absolute_uri(check_url(filing)), f"检查码 {filing.number}")
 
 
 # --- draws --------------------------------------------------------------------------------------
