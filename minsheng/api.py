@@ -77,8 +77,10 @@ from minsheng.cases.api import router as cases_router  # noqa: E402
 from minsheng.pledges.api import router as pledges_router  # noqa: E402
 from minsheng.elevators.api import router as elevators_router  # noqa: E402
 from minsheng.enterprises.api import router as enterprises_router  # noqa: E402
+from minsheng.inspections.api import router as inspections_router  # noqa: E402
 
 api.add_router("/", cases_router)
 api.add_router("/", pledges_router)
 api.add_router("/", elevators_router)
 api.add_router("/", enterprises_router)
+api.add_router("/", inspections_router)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from minsheng.core.errors import NotAllowed, NotFound
+from minsheng.core.errors import NotFound
 from minsheng.enterprises.models import Entity
 from minsheng.inspections import rules
 from minsheng.inspections.models import Draw, Filing, FilingState, InspectionRules, QuietDayRule
@@ -53,7 +53,7 @@ def access_filing(user, pk) -> Filing:
     if filing is None:
         raise NotFound("没有找到该检查备案。")
     if not rules.may_see_filing(user, filing):
-        raise NotAllowed("您无权查看该检查备案。")
+        raise NotFound("没有找到该检查备案。")  # the same as none: ids are no oracle
     return filing
 
 
