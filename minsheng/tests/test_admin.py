@@ -62,3 +62,21 @@ def test_a_calendar_day_added_in_the_admin_is_recorded(client, superuser):
     assert response.status_code == 302
     assert CalendarDay.objects.get(date=date(2026, 12, 7)).name == "防汛放假"
     assert OrgEvent.objects.get(kind="calendar_day_set").actor == superuser
+
+
+def test_an_inspector_added_in_the_admin_goes_through_the_action_and_a_bad_one_is_refused(client, superuser, people):
+    from minsheng.inspections.models import EventKind as InspectionEventKind, InspectionEvent, Inspector
+
+    log_in_verified(client, superuser)
+    url = reverse("admin:inspections_inspector_add")
+    values = {"department": people.hukou_land.pk, "name": "王军", "certificate_number": "jx04290001 ", "field": "自然资源执法",
+              "valid_from": "2024-01-01", "valid_to": "2028-12-31"}
+    assert client.post(url, values).status_code == 302
+    inspector = Inspector.objects.get()
+    assert inspector.certificate_number == "JX04290001"
+    assert InspectionEvent.objects.filter(kind=InspectionEventKind.INSPECTOR_ADDED).count() == 1
+    response = client.post(url, {**values, "name": "赵静"}, follow=True)  # the same certificate again
+    assert "未保存" in response.content.decode() and "已在名录库中" in response.content.decode()
+    assert Inspector.objects.count() == 1
+    # The visits themselves are read only here.
+    assert client.get(reverse("admin:inspections_filing_add")).status_code == 403
