@@ -313,6 +313,9 @@ class Filing(models.Model):
     findings = models.TextField("检查情况", blank=True)
     publish_due = models.DateField("结果公示期限", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
+    # When the worker next looks at an unpublished result: a warning a few working days before
+    # the limit, then once past it (actions/filings.sweep_publication).
+    publication_check = models.DateField("下次公示提醒", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "入企检查备案"
@@ -323,6 +326,9 @@ class Filing(models.Model):
             models.Index(fields=["entity", "kind", "planned_on"], name="filing_entity_kind_day"),
             # The publication sweep and the overdue list: inspected, not yet published, by due date.
             models.Index(fields=["publish_due"], condition=Q(state="inspected"), name="filing_publish_due"),
+            # The worker's publication sweep: only the rows with a check to make.
+            models.Index(fields=["publication_check"], condition=Q(state="inspected", publication_check__isnull=False),
+                         name="filing_publication_check"),
         ]
 
     def __str__(self) -> str:
@@ -478,6 +484,8 @@ class EventKind(models.TextChoices):
     DECIDED = "decided", "作出处理决定"
     PUBLISHED = "published", "公示检查结果"
     RATED_BY_FIRM = "rated_by_firm", "企业评价"
+    PUBLICATION_DUE = "publication_due", "公示期限提醒"
+    PUBLICATION_OVERDUE = "publication_overdue", "逾期未公示"
     RULES_SET = "rules_set", "设置入企检查规则"
     QUIET_DAYS_SET = "quiet_days_set", "设置宁静生产日"
     VIOLATION_TYPE_ADDED = "violation_type_added", "新增违法行为类型"

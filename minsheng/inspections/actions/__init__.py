@@ -26,6 +26,7 @@ from minsheng.inspections.actions.filings import (  # noqa: F401
     do_reject_filing,
     do_withdraw_filing,
     publication_overdue,
+    sweep_publication,
 )
 from minsheng.inspections.actions.lists import (  # noqa: F401
     do_add_inspector,

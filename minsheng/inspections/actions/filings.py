@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from minsheng.cases.actions._base import sms_text
+from minsheng.cases.actions._base import notify_users, sms_text
 from minsheng.cases.models import Notification
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
@@ -48,6 +48,8 @@ from minsheng.org.access import in_jurisdiction
 from minsheng.org.models import Department, Role, User
 
 MIN_INSPECTORS = 2
+# The worker warns this many working days before a result's publication limit.
+WARN_DAYS_BEFORE = 3
 # How near another department's open visit must be for a routine one to join it instead.
 JOIN_WINDOW_DAYS = 10
 # How far ahead a visit may be filed.
@@ -329,7 +331,9 @@ def do_record_inspection(filing: Filing, *, inspected_on: date | None, result: s
     findings = _text(findings, "findings", "检查情况", 4000, required=result != ResultCode.NO_PROBLEM)
     due = workdays.add_working_days(inspected_on, rules_for(filing.entity.region).publish_within_days)
     Filing.objects.filter(pk=filing.pk).update(state=FilingState.INSPECTED, inspected_on=inspected_on, result=result,
-                                               findings=findings, publish_due=due)
+                                               findings=findings, publish_due=due,
+                                               publication_check=max(workdays.add_working_days(due, -WARN_DAYS_BEFORE),
+                                                                     clock.today()))
     filing.refresh_from_db()
     write_event(EventKind.INSPECTED, actor=actor, filing=filing, entity=filing.entity,
                 note=f"{date_words(inspected_on)}检查：{filing.get_result_display()}；结果应于{date_words(due)}前公示",
@@ -347,7 +351,7 @@ def do_publish_result(filing: Filing, *, actor) -> Filing:
     if filing.result in VIOLATION_RESULTS and not filing.decisions.exists():
         raise ActionError("发现违法行为的，请先作出处理决定（含不予处罚的教育改正）再公示。")
     today = clock.today()
-    Filing.objects.filter(pk=filing.pk).update(state=FilingState.PUBLISHED, published_on=today)
+    Filing.objects.filter(pk=filing.pk).update(state=FilingState.PUBLISHED, published_on=today, publication_check=None)
     filing.refresh_from_db()
     late = today > filing.publish_due
     write_event(EventKind.PUBLISHED, actor=actor, filing=filing, entity=filing.entity, is_public=True,
@@ -374,6 +378,42 @@ def do_rate_filing(filing: Filing, entity: Entity, *, score, disturbed: bool, co
                                          created_at=clock.now())
     write_event(EventKind.RATED_BY_FIRM, actor=None, note="企业提交了一条检查评价")
     return rating
+
+
+def _staff_of(filing: Filing, *roles) -> list[User]:
+    return list(User.objects.filter(is_active=True, department__in=filing.departments.all(), role_grants__role__in=roles)
+                .distinct())
+
+
+def sweep_publication(limit: int) -> int:
+    """The publication ladder on the working-day clock: a few working days before the limit the
+    departments taking part are reminded; once past it, their heads and the supervisors are
+    told, and the overdue visit stays on their lists and in the figures until published."""
+    today, now = clock.today(), clock.now()
+    with transaction.atomic():
+        batch = list(Filing.objects.select_for_update(skip_locked=True, of=("self",))
+                     .filter(state=FilingState.INSPECTED, publication_check__lte=today)
+                     .select_related("entity__region", "department").order_by("publication_check", "pk")[:limit])
+        for filing in batch:
+            if today <= filing.publish_due:
+                subject = f"公示提醒：{filing.number}检查结果应于{date_words(filing.publish_due)}前公示"
+                notify_users(_staff_of(filing, Role.HANDLER, Role.DEPARTMENT_HEAD), case=None, event=None, subject=subject,
+                             body=f"{filing.entity.name}的检查结果（{filing.get_result_display()}）尚未公示，"
+                                  f"期限{date_words(filing.publish_due)}。", now=now)
+                write_event(EventKind.PUBLICATION_DUE, actor=None, filing=filing, entity=filing.entity, note=subject,
+                            data={"publish_due": filing.publish_due})
+                next_check = workdays.add_working_days(filing.publish_due, 1)
+            else:
+                subject = f"逾期未公示：{filing.number}检查结果超过{date_words(filing.publish_due)}的公示期限"
+                notify_users(_staff_of(filing, Role.DEPARTMENT_HEAD) + supervisors_of(filing.entity.region), case=None,
+                             event=None, subject=subject,
+                             body=f"{filing.department.name}对{filing.entity.name}的检查（{date_words(filing.inspected_on)}）"
+                                  f"结果尚未公示，已超过{date_words(filing.publish_due)}的期限。", now=now)
+                write_event(EventKind.PUBLICATION_OVERDUE, actor=None, filing=filing, entity=filing.entity, note=subject,
+                            data={"publish_due": filing.publish_due})
+                next_check = None
+            Filing.objects.filter(pk=filing.pk).update(publication_check=next_check)
+    return len(batch)
 
 
 def publication_overdue(today: date | None = None):

@@ -3,7 +3,6 @@ the yearly cap, quiet days with each statutory exception, joint visits merged, a
 another pair of eyes issuing the code the firm checks, the result published on the clock."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -21,10 +20,9 @@ from minsheng.inspections.models import (
     QuietException,
     ResultCode,
 )
-from minsheng.inspections.tests.conftest import FRIDAY, NOT_QUIET, QUIET_DAY, TUESDAY, file
+from minsheng.inspections.tests.conftest import FRIDAY, NOT_QUIET, QUIET_DAY, SHANGHAI, TUESDAY, file
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -201,3 +199,34 @@ def test_only_the_departments_taking_part_record_and_publish(town, people, _cloc
     with pytest.raises(NotAllowed):
         actions.do_file_inspection(town["regulator"], town["bakery"], kind=FilingKind.COMPLAINT, items=[town["food"]],
                                    inspectors=town["inspectors"][:2], planned_on=FRIDAY, trigger="投诉", actor=town["su"])
+
+
+def test_the_worker_reminds_before_the_publication_limit_and_escalates_after_it(town, people, _clock):
+    from minsheng.core import sweeps
+
+    assert ("入企检查结果公示", actions.sweep_publication) in sweeps.registered()
+    filing = actions.do_approve_filing(file(town), actor=town["head"])
+    _clock.move_to(datetime(2026, 12, 4, 16, 0, tzinfo=SHANGHAI))
+    actions.do_record_inspection(filing, inspected_on=FRIDAY, result=ResultCode.NO_PROBLEM, findings="", actor=town["he"])
+    assert actions.sweep_publication(10) == 0  # nothing due yet
+    # Three working days before the limit (2027-01-04): 2026-12-29.
+    _clock.move_to(datetime(2026, 12, 29, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_publication(10) == 1 and actions.sweep_publication(10) == 0  # once
+    warned = Notification.objects.filter(subject__startswith="公示提醒")
+    assert {note.recipient_user for note in warned} == {town["he"], town["head"]}
+    # The first working day after it: the head and the supervisors are told, once.
+    _clock.move_to(datetime(2027, 1, 5, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_publication(10) == 1 and actions.sweep_publication(10) == 0
+    late = Notification.objects.filter(subject__startswith="逾期未公示")
+    assert {note.recipient_user for note in late} == {town["head"], people.liu, people.sun}
+    kinds = list(InspectionEvent.objects.filter(filing=filing).values_list("kind", flat=True))
+    assert kinds[-2:] == [EventKind.PUBLICATION_DUE, EventKind.PUBLICATION_OVERDUE]
+
+
+def test_a_result_published_in_time_is_never_chased(town, _clock):
+    filing = actions.do_approve_filing(file(town), actor=town["head"])
+    _clock.move_to(datetime(2026, 12, 4, 16, 0, tzinfo=SHANGHAI))
+    actions.do_record_inspection(filing, inspected_on=FRIDAY, result=ResultCode.NO_PROBLEM, findings="", actor=town["he"])
+    actions.do_publish_result(filing, actor=town["he"])
+    _clock.move_to(datetime(2027, 2, 1, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_publication(10) == 0 and not Notification.objects.filter(subject__contains="公示").exists()
