@@ -11,7 +11,6 @@ from ninja import Router, Schema, Status
 from minsheng.core import clock
 from minsheng.core.apitools import Error
 from minsheng.core.errors import ActionError, NotFound
-from minsheng.core.identity import normalize_uscc
 from minsheng.core.text import parse_id
 from minsheng.enterprises.models import Entity
 from minsheng.inspections import actions, queries
@@ -110,16 +109,27 @@ class PickOut(Schema):
     inspectors: list[str]
 
 
-@router.get("/inspections/draws/{number}/picks", auth=None, response={200: list[PickOut], **PUBLIC_ERRORS},
-            summary="抽取结果（公开）：抽中的市场主体和执法检查人员的执法证号")
-def draw_picks(request, number: str):
+class PickPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PickOut]
+
+
+PICKS_PAGE_SIZE = 1000
+
+
+@router.get("/inspections/draws/{number}/picks", auth=None, response={200: PickPage, **PUBLIC_ERRORS},
+            summary="抽取结果（公开）：抽中的市场主体和执法检查人员的执法证号，按抽取顺序分页")
+def draw_picks(request, number: str, page: int = 1):
     draw = _public_draw(number)
-    if draw.state != DrawState.DRAWN:
-        return []
-    picks = actions.recorded_picks(draw)
-    names = dict(Entity.objects.filter(uscc__in=[pick.uscc for pick in picks]).values_list("uscc", "name"))
-    return [{"uscc": pick.uscc, "name": names.get(pick.uscc, ""), "grade": pick.grade, "inspectors": list(pick.inspectors)}
-            for pick in picks]
+    picks = actions.recorded_picks(draw) if draw.state == DrawState.DRAWN else []
+    current = Paginator(picks, PICKS_PAGE_SIZE).get_page(page)
+    shown = list(current.object_list)
+    names = dict(Entity.objects.filter(uscc__in=[pick.uscc for pick in shown]).values_list("uscc", "name"))
+    return {"count": len(picks), "page": current.number, "pages": current.paginator.num_pages, "results": [
+        {"uscc": pick.uscc, "name": names.get(pick.uscc, ""), "grade": pick.grade, "inspectors": list(pick.inspectors)}
+        for pick in shown]}
 
 
 class VerificationOut(Schema):
@@ -284,9 +294,7 @@ def file_inspection(request, payload: FilingIn):
     user = request.user
     if not is_staff_member(user):
         raise NotFound("没有找到该部门。")
-    entity = Entity.objects.filter(uscc=normalize_uscc(payload.uscc)[:18]).first()
-    if entity is None:
-        raise ActionError("企业库中没有该统一社会信用代码的市场主体。", field="uscc")
+    entity = queries.firm_by_uscc(payload.uscc)
     items = list(InspectionItem.objects.filter(pk__in=[pk for pk in payload.items if 0 < pk < 2**63]))
     if len(items) != len(set(payload.items)):
         raise ActionError("检查事项中有不存在的事项。", field="items")

@@ -1,5 +1,6 @@
 """Reads shared by the inspection pages, the API, the figures and the actions."""
 
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -75,3 +76,21 @@ def pool_bytes(draw: Draw) -> bytes:
 
 def result_bytes(draw: Draw) -> bytes:
     return zlib.decompress(bytes(draw.result)) if draw.result is not None else b""
+
+
+def firm_by_uscc(text: str) -> Entity:
+    """The registry's firm with this 统一社会信用代码 (typed with spaces, lower case or full-width
+    letters as people do); refused, naming the field, when it is not one or not registered."""
+    from django.core.exceptions import ValidationError
+
+    from minsheng.core.errors import ActionError
+    from minsheng.core.identity import normalize_uscc
+
+    try:
+        code = normalize_uscc(unicodedata.normalize("NFKC", text or "").replace(" ", ""))
+    except ValidationError as error:
+        raise ActionError(error.messages[0], field="uscc") from None
+    entity = Entity.objects.select_related("region").filter(uscc=code).first()
+    if entity is None:
+        raise ActionError("企业库中没有该统一社会信用代码的市场主体，请核对。", field="uscc")
+    return entity

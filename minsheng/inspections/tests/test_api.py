@@ -30,12 +30,12 @@ def test_anyone_reads_a_draw_its_picks_and_re_runs_it(client, town, people):
                                 actor=town["head"])
     planned = client.get(f"{API}/draws/{draw.number}").json()
     assert planned["state"] == "planned" and planned["seed"] == "" and planned["seed_commitment"] == draw.seed_commitment
-    assert client.get(f"{API}/draws/{draw.number}/picks").json() == []
+    assert client.get(f"{API}/draws/{draw.number}/picks").json()["results"] == []
     draw = actions.do_run_draw(actions.do_freeze_draw(draw, actor=town["head"]), seed="种子2026", witnesses="县司法局 黄律师",
                                actor=town["head"])
     body = client.get(f"{API}/draws").json()
     assert body["count"] == 1 and body["results"][0]["result_hash"] == draw.result_hash
-    picks = client.get(f"{API}/draws/{draw.number}/picks").json()
+    picks = client.get(f"{API}/draws/{draw.number}/picks").json()["results"]
     assert {pick["name"] for pick in picks} == {"湖口县麦香园烘焙店", "江西宏丰塑胶有限公司"}
     assert all(len(pick["inspectors"]) == 2 for pick in picks)
     verified = client.get(f"{API}/draws/{draw.number}/verify").json()

@@ -172,3 +172,14 @@ def test_anyone_re_runs_a_draw_from_the_public_page(client, town, people):
     assert client.get("/inspections/draws/SJ99999999/").status_code == 404
     assert client.get(reverse("inspections:draws")).status_code == 200
     assert client.get(reverse("inspections:index")).status_code == 200
+
+
+@pytest.mark.parametrize("uscc, message", [
+    ("not a code", "统一社会信用代码应为18位"),
+    ("91360429000000001X", "校验位不正确"),
+    ("\uff19" * 18, "统一社会信用代码"),
+])
+def test_a_firm_code_that_is_wrong_is_explained_on_its_field(client, town, uscc, message):
+    client.force_login(town["he"])
+    response = client.post(reverse("inspections:filing-new"), form_for(town, uscc=uscc))
+    assert response.status_code == 200 and message in response.content.decode() and not Filing.objects.exists()

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
 from minsheng.core.forms import apply_action_error
-from minsheng.core.identity import normalize_uscc
 from minsheng.core.text import parse_id
-from minsheng.enterprises.models import Entity
 from minsheng.inspections import actions, figures, forms, queries, rules
 from minsheng.inspections.actions.penalties import DECIDABLE_RESULTS
 from minsheng.inspections.models import Draw, DrawState, Eligibility, Filing, FilingState
@@ -78,21 +76,18 @@ def new_filing(request):
     form = forms.FilingForm(request.POST or None, department=department, draws=draws, initial=initial)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        entity = Entity.objects.filter(uscc=normalize_uscc(data["uscc"])).first()
-        if entity is None:
-            form.add_error("uscc", "企业库中没有该统一社会信用代码的市场主体，请核对。")
+        draw = next((d for d in draws if str(d.pk) == data["draw"]), None)
+        try:
+            entity = queries.firm_by_uscc(data["uscc"])
+            filing = actions.do_file_inspection(
+                department, entity, kind=data["kind"], items=data["items"], inspectors=data["inspectors"],
+                planned_on=data["planned_on"], trigger=data["trigger"], quiet_exception=data["quiet_exception"],
+                quiet_exception_note=data["quiet_exception_note"], draw=draw, actor=user)
+        except ActionError as error:
+            apply_action_error(form, error)
         else:
-            draw = next((d for d in draws if str(d.pk) == data["draw"]), None)
-            try:
-                filing = actions.do_file_inspection(
-                    department, entity, kind=data["kind"], items=data["items"], inspectors=data["inspectors"],
-                    planned_on=data["planned_on"], trigger=data["trigger"], quiet_exception=data["quiet_exception"],
-                    quiet_exception_note=data["quiet_exception_note"], draw=draw, actor=user)
-            except ActionError as error:
-                apply_action_error(form, error)
-            else:
-                messages.success(request, f"已备案，检查编号{filing.number}，待部门负责人审批后签发检查码。")
-                return redirect("inspections:filing", filing.pk)
+            messages.success(request, f"已备案，检查编号{filing.number}，待部门负责人审批后签发检查码。")
+            return redirect("inspections:filing", filing.pk)
     return render(request, "inspections/filing_new.html", {"form": form, "department": department})
 
 
