@@ -85,6 +85,9 @@ def pages(people, client):
         "track": client.get("/cases/track/"),
         "track refused": client.post("/cases/track/", {"number": "", "code": ""}),
         "login": client.get("/accounts/login/"),
+        "inspections": client.get("/inspections/"),
+        "inspection check refused": client.post("/inspections/check/", {"number": "", "code": ""}),
+        "inspection results": client.get("/inspections/results/"),
     }
 
 
