@@ -378,3 +378,32 @@ def make_entity(region: Region, *, serial: int | None = None, name: str = "", in
     draft = enterprise_actions.EntityDraft(uscc=uscc(region.code, serial, kind=prefix), name=name or f"测试企业{serial}有限公司",
                                            industry=industry, region=region, **fields)
     return enterprise_actions.do_register_entity(draft, actor=actor)
+
+
+# --- concurrency (PostgreSQL) ------------------------------------------------------------------
+
+def run_together(*jobs):
+    """Each job in its own thread (so its own database connection), released at the same moment;
+    a list of ("ok", value) or ("error", exception), in the jobs' order, for the test to assert on."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def runner(index, job):
+        try:
+            barrier.wait()
+            results[index] = ("ok", job())
+        except Exception as error:  # collected and asserted on by the test
+            results[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

@@ -6,40 +6,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from minsheng.cases import actions
 from minsheng.cases.models import CaseEvent, EventKind, Notification, NotificationStatus, State
 from minsheng.core.errors import Conflict
-from minsheng.testing import case_in_state
+from minsheng.testing import case_in_state, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and SKIP LOCKED need PostgreSQL"),
 ]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def run_together(*jobs):
-    """Run each job in its own thread (so its own database connection), released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = ("ok", job())
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_staff_signing_at_once_one_wins_the_other_is_told(people):

@@ -3,19 +3,18 @@ connection (PostgreSQL, where a vote is one statement after the application's ro
 running sums end as a recount of the votes says, an owner of two dwellings counts once, and the
 same dwelling entered twice at once is recorded once."""
 
-import threading
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from minsheng.core.errors import ActionError
 from minsheng.elevators import actions, consent
 from minsheng.elevators.models import Application, ApplicationEvent, Choice, EventKind, Vote
-from minsheng.testing import make_rule_set, make_street_office, resident_id
+from minsheng.testing import make_rule_set, make_street_office, resident_id, run_together
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -24,28 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between two connections need PostgreSQL"),
 ]
-
-
-def run_together(*jobs):
-    """Each job in its own thread (so its own connection), released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = ("ok", job())
-        except Exception as error:  # asserted on by the test
-            results[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture

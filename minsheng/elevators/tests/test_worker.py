@@ -4,7 +4,6 @@ working day later), once each rung; a stage finished in time says nothing; two w
 disjoint rows; a lift in service is reminded of its servicing and its annual inspection once a
 period; maintenance input is refused naming the field."""
 
-import threading
 from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from minsheng.cases.models import Notification, NotificationStatus
 from minsheng.core import sweeps
@@ -22,7 +21,7 @@ from minsheng.elevators import actions
 from minsheng.elevators.actions import service
 from minsheng.elevators.models import Application, ApplicationEvent, Choice, EventKind, Owner
 from minsheng.elevators.stages import Stage
-from minsheng.testing import make_entrance, make_rule_set, make_street_office
+from minsheng.testing import make_entrance, make_rule_set, make_street_office, run_together
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -197,28 +196,6 @@ def test_the_worker_once_runs_the_elevator_sweep_and_sends_what_it_queued(joint_
 
 
 # --- two workers (PostgreSQL) -------------------------------------------------------------------
-
-def run_together(*jobs):
-    """Each job in its own thread (so its own connection), released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = ("ok", job())
-        except Exception as error:  # asserted on by the test
-            results[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)

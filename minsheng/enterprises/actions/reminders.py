@@ -7,7 +7,6 @@ what is due, not the size of the registry; two workers claim disjoint rows (SKIP
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 
 from minsheng.cases.actions._base import notify_users
 from minsheng.core import clock

@@ -13,7 +13,7 @@ from django.urls import reverse
 from minsheng.cases.models import Notification
 from minsheng.inspections import actions
 from minsheng.inspections.models import Decision, Filing, FilingKind, FilingRating, FilingState, Outcome, ResultCode, SeedSource
-from minsheng.inspections.tests.conftest import FRIDAY, SHANGHAI, TUESDAY, file
+from minsheng.inspections.tests.conftest import SHANGHAI, TUESDAY, file
 
 pytestmark = pytest.mark.django_db
 
