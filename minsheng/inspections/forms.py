@@ -10,6 +10,7 @@ from minsheng.inspections.models import (
     InspectionItem,
     Outcome,
     QuietException,
+    SeedSource,
     ResultCode,
     ViolationType,
 )
@@ -119,3 +120,51 @@ class RatingForm(forms.Form):
     disturbed = forms.BooleanField(label="检查影响了正常生产经营", required=False)
     comment = forms.CharField(label="意见建议", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="评价匿名提交，检查部门只能看到汇总情况。")
+
+
+class PlanDrawForm(forms.Form):
+    title = forms.CharField(label="抽查任务名称", max_length=120, error_messages=required("抽查任务名称"),
+                            help_text="如：2027年第一季度规上企业“双随机、一公开”抽查。")
+    region = forms.ModelChoiceField(label="抽查范围", queryset=None, error_messages=chosen("抽查范围"))
+    above_scale_only = forms.BooleanField(label="只抽规上企业", required=False)
+    industry_prefix = forms.CharField(label="行业（门类字母或代码前缀）", max_length=4, required=False,
+                                      help_text="不填为全部行业；如 C（制造业）、14（食品制造业）。")
+    ratio_a = forms.CharField(label="A类抽查比例", max_length=10, initial="0.01", error_messages=required("A类抽查比例"))
+    ratio_b = forms.CharField(label="B类抽查比例（含未分类）", max_length=10, initial="0.02", error_messages=required("B类抽查比例"))
+    ratio_c = forms.CharField(label="C类抽查比例", max_length=10, initial="0.1", error_messages=required("C类抽查比例"))
+    ratio_d = forms.CharField(label="D类抽查比例", max_length=10, initial="0.3", error_messages=required("D类抽查比例"))
+    inspectors_per_target = forms.TypedChoiceField(label="每户执法人员数", coerce=int, choices=[(2, "2名"), (3, "3名"), (4, "4名")],
+                                                   initial=2)
+    items = forms.ModelMultipleChoiceField(label="抽查事项", queryset=InspectionItem.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple,
+                                           error_messages={"required": "请至少选择一项抽查事项。",
+                                                           "invalid_choice": "请从清单中选择抽查事项。",
+                                                           "invalid_pk_value": "请从清单中选择抽查事项。"})
+    seed_source = forms.ChoiceField(label="随机种子来源", choices=SeedSource.choices, widget=forms.RadioSelect,
+                                    error_messages=chosen("随机种子来源"))
+    seed_source_text = forms.CharField(label="种子来源说明", max_length=200, error_messages=required("种子来源说明"),
+                                       help_text="公开来源写明哪一天哪一期的哪个公开数字；承诺种子写明何时公布。")
+    seed_commitment = forms.CharField(label="种子哈希承诺（SHA-256）", max_length=64, required=False,
+                                      help_text="选择承诺种子时必填：种子的SHA-256（64位十六进制），种子本身抽取时才公布。")
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        from minsheng.org.models import Region
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=department.region.code_prefix,
+                                                               level__in=["city", "county"]).order_by("code")
+        self.fields["region"].initial = department.region.pk
+        self.fields["items"].queryset = InspectionItem.objects.filter(department=department, is_active=True)
+
+    def ratios(self) -> dict:
+        return {grade: self.cleaned_data[f"ratio_{grade.lower()}"] for grade in "ABCD"}
+
+
+class RunDrawForm(forms.Form):
+    seed = forms.CharField(label="随机种子", max_length=200, error_messages=required("随机种子"),
+                           help_text="按事先公布的来源填写，如开奖号码“5 2 9”。")
+    witnesses = forms.CharField(label="见证人", max_length=200, error_messages=required("见证人"),
+                                help_text="如：县纪委监委 某某；企业代表 某某。")
+
+
+class FilePicksForm(forms.Form):
+    planned_on = _date("计划检查日期")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.inspections.views import firm, public, staff
+from minsheng.inspections.views import draws, firm, public, staff
 
 app_name = "inspections"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("staff/", staff.home, name="staff-home"),
     path("staff/new/", staff.new_filing, name="filing-new"),
     path("staff/figures/", staff.figures_page, name="figures"),
+    path("staff/draws/", draws.draw_list, name="staff-draws"),
+    path("staff/draws/new/", draws.plan, name="draw-plan"),
+    path("staff/draws/<str:number>/", draws.draw_page, name="staff-draw"),
+    path("staff/draws/<str:number>/act/<str:action>/", draws.draw_act, name="draw-act"),
     path("staff/<int:pk>/", staff.filing_page, name="filing"),
     path("staff/<int:pk>/act/<str:action>/", staff.act, name="act"),
 ]

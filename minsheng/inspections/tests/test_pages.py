@@ -183,3 +183,40 @@ def test_a_firm_code_that_is_wrong_is_explained_on_its_field(client, town, uscc,
     client.force_login(town["he"])
     response = client.post(reverse("inspections:filing-new"), form_for(town, uscc=uscc))
     assert response.status_code == 200 and message in response.content.decode() and not Filing.objects.exists()
+
+
+def test_the_head_plans_freezes_and_runs_a_draw_and_files_the_firms_drawn(client, town, people, _clock):
+    from minsheng.inspections.models import Draw, DrawState
+
+    for grade, firm in zip("AB", (town["bakery"], town["plastics"])):
+        actions.do_rate_credit(firm, grade=grade, rated_on=date(2026, 6, 30), actor=None)
+    client.force_login(town["he"])  # a handler does not organise draws
+    assert client.get(reverse("inspections:draw-plan")).status_code == 404
+    client.force_login(town["head"])
+    form = {"title": "2026年12月食品经营者双随机抽查", "region": people.hukou.pk, "ratio_a": "1", "ratio_b": "1",
+            "ratio_c": "1", "ratio_d": "1.5", "inspectors_per_target": "2", "items": [town["food"].pk],
+            "seed_source": SeedSource.PUBLIC, "seed_source_text": "2026年12月3日福彩3D开奖号码"}
+    response = client.post(reverse("inspections:draw-plan"), form)
+    assert response.status_code == 200 and "抽查比例" in response.content.decode() and not Draw.objects.exists()
+    response = client.post(reverse("inspections:draw-plan"), {**form, "ratio_d": "0.3"})
+    draw = Draw.objects.get()
+    assert response.status_code == 302 and draw.state == DrawState.PLANNED
+    # Frozen on the 4th: 孙将满's certificate ran out on the 3rd, so he is not in the pool.
+    _clock.move_to(datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI))
+    act = lambda action, data=None: client.post(reverse("inspections:draw-act", args=[draw.number, action]), data or {})  # noqa: E731
+    assert act("freeze").status_code == 302
+    assert act("run", {"seed": "", "witnesses": ""}).status_code == 400
+    assert act("run", {"seed": "3 1 4", "witnesses": "县司法局 黄律师"}).status_code == 302
+    draw.refresh_from_db()
+    assert draw.state == DrawState.DRAWN and draw.drawn_count == 2 and "JX04290008" not in actions.stored_pool(draw).inspectors
+    page = client.get(reverse("inspections:staff-draw", args=[draw.number])).content.decode()
+    assert "2户待备案" in page
+    # The 规上 firm's quiet day refuses the 4th; the bakery is filed.
+    response = client.post(reverse("inspections:draw-act", args=[draw.number, "file"]), {"file-planned_on": "2026-12-04"},
+                           follow=True)
+    text = response.content.decode()
+    assert "已为1户抽中企业备案" in text and "江西宏丰塑胶有限公司：" in text and "宁静生产日" in text
+    client.post(reverse("inspections:draw-act", args=[draw.number, "file"]), {"file-planned_on": "2026-12-28"})
+    assert set(draw.filings.values_list("entity__name", flat=True)) == {"湖口县麦香园烘焙店", "江西宏丰塑胶有限公司"}
+    assert all(f.kind == "random" and f.inspectors.count() == 2 for f in draw.filings.all())
+    assert act("cancel", {"cancel-reason": "重复"}).status_code == 302 and Draw.objects.get().state == DrawState.DRAWN
