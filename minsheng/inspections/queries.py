@@ -94,3 +94,29 @@ def firm_by_uscc(text: str) -> Entity:
     if entity is None:
         raise ActionError("企业库中没有该统一社会信用代码的市场主体，请核对。", field="uscc")
     return entity
+
+
+@dataclass(frozen=True)
+class Work:
+    to_approve: int
+    upcoming: int  # approved visits from today on
+    to_publish: int
+    overdue: int
+
+
+def work_for(user, today: date) -> Work | None:
+    """What the staff home page shows a department's handlers and heads of their visits; None
+    for anyone whose department files none."""
+    from minsheng.org.models import Role
+
+    if user.department_id is None or not user.has_role(Role.HANDLER, Role.DEPARTMENT_HEAD):
+        return None
+    filings = Filing.objects.filter(departments=user.department_id)
+    if not filings.exists():
+        return None
+    to_approve = (Filing.objects.filter(department=user.department_id, state=FilingState.FILED)
+                  .exclude(filed_by=user).count() if user.has_role(Role.DEPARTMENT_HEAD) else 0)
+    return Work(to_approve=to_approve,
+                upcoming=filings.filter(state=FilingState.APPROVED, planned_on__gte=today).count(),
+                to_publish=filings.filter(state=FilingState.INSPECTED).count(),
+                overdue=filings.filter(state=FilingState.INSPECTED, publish_due__lt=today).count())

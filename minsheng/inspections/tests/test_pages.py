@@ -220,3 +220,15 @@ def test_the_head_plans_freezes_and_runs_a_draw_and_files_the_firms_drawn(client
     assert set(draw.filings.values_list("entity__name", flat=True)) == {"湖口县麦香园烘焙店", "江西宏丰塑胶有限公司"}
     assert all(f.kind == "random" and f.inspectors.count() == 2 for f in draw.filings.all())
     assert act("cancel", {"cancel-reason": "重复"}).status_code == 302 and Draw.objects.get().state == DrawState.DRAWN
+
+
+def test_the_staff_home_page_shows_the_visits_to_approve_and_to_publish(client, town, _clock):
+    file(town)
+    client.force_login(town["head"])
+    home = client.get(reverse("staff-home")).content.decode()
+    assert "待我审批1件" in home and "待公示结果0件" in home
+    client.force_login(town["he"])  # the filer: nothing of hers to approve
+    home = client.get(reverse("staff-home")).content.decode()
+    assert "入企检查" in home and "待我审批" not in home
+    client.force_login(town["su"])  # a department that has filed nothing
+    assert "已批准待检查" not in client.get(reverse("staff-home")).content.decode()
