@@ -326,6 +326,11 @@ def do_record_inspection(filing: Filing, *, inspected_on: date | None, result: s
         raise ActionError("实际检查日期不能晚于今天。", field="inspected_on")
     if filing.approved_at is not None and inspected_on < timezone.localtime(filing.approved_at).date():
         raise ActionError("实际检查日期不能早于批准日期：未经批准不得入企检查。", field="inspected_on")
+    if inspected_on < filing.planned_on:
+        raise ActionError(f"实际检查日期不能早于备案的计划检查日期（{date_words(filing.planned_on)}）。", field="inspected_on")
+    if inspected_on != filing.planned_on and not filing.quiet_exception and quiet_rules_covering(filing.entity, inspected_on):
+        raise ActionError(f"{date_words(inspected_on)}是该企业的宁静生产日，备案时未载明例外情形，不能在这一天检查。",
+                          field="inspected_on")
     if result not in ResultCode.values:
         raise ActionError("检查结果应从结果代码中选择。", field="result")
     findings = _text(findings, "findings", "检查情况", 4000, required=result != ResultCode.NO_PROBLEM)

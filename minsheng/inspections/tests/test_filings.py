@@ -230,3 +230,16 @@ def test_a_result_published_in_time_is_never_chased(town, _clock):
     actions.do_publish_result(filing, actor=town["he"])
     _clock.move_to(datetime(2027, 2, 1, 7, 0, tzinfo=SHANGHAI))
     assert actions.sweep_publication(10) == 0 and not Notification.objects.filter(subject__contains="公示").exists()
+
+
+def test_a_visit_is_recorded_on_its_day_or_later_and_never_on_an_unfiled_quiet_day(town, _clock):
+    filing = actions.do_approve_filing(file(town, town["plastics"], planned_on=NOT_QUIET), actor=town["head"])
+    _clock.move_to(datetime(2027, 1, 6, 16, 0, tzinfo=SHANGHAI))
+    for day, words in ((date(2026, 12, 24), "计划检查日期"), (date(2027, 1, 6), "宁静生产日")):
+        with pytest.raises(ActionError, match=words) as refused:
+            actions.do_record_inspection(filing, inspected_on=day, result=ResultCode.NO_PROBLEM, findings="", actor=town["he"])
+        assert refused.value.field == "inspected_on"
+    # Put off to the 29th (no quiet day): recorded.
+    filing = actions.do_record_inspection(filing, inspected_on=date(2026, 12, 29), result=ResultCode.NO_PROBLEM, findings="",
+                                          actor=town["he"])
+    assert filing.inspected_on == date(2026, 12, 29)
