@@ -168,3 +168,23 @@ class RunDrawForm(forms.Form):
 
 class FilePicksForm(forms.Form):
     planned_on = _date("计划检查日期")
+
+
+class TargetFilter(forms.Form):
+    """The target library's filters (对象库): region, industry, size, 规上, credit class."""
+
+    region = forms.ModelChoiceField(label="县（市、区）", queryset=None, required=False, empty_label="辖区全部")
+    industry = forms.CharField(label="行业（门类字母或代码前缀）", max_length=4, required=False)
+    size = forms.ChoiceField(label="规模", required=False, choices=())
+    above_scale = forms.BooleanField(label="只看规上企业", required=False)
+    grade = forms.ChoiceField(label="信用风险分类", required=False, choices=())
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        from minsheng.enterprises.models import SizeClass
+        from minsheng.inspections.models import CreditGrade
+        from minsheng.org.models import Region, RegionLevel
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=area.code_prefix,
+                                                               level=RegionLevel.COUNTY).order_by("code")
+        self.fields["size"].choices = [("", "全部"), *SizeClass.choices]
+        self.fields["grade"].choices = [("", "全部"), *CreditGrade.choices, ("none", "未分类（按B类抽取）")]

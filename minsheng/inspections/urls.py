@@ -13,12 +13,14 @@ urlpatterns = [
     path("draws/<str:number>/verify/", public.draw_verify, name="draw-verify"),
     path("draws/<str:number>/<str:what>.txt", public.draw_file, name="draw-file"),
     path("results/", public.results, name="results"),
+    path("lists/", public.lists, name="lists"),
     # The firm, logged in on the enterprise side.
     path("firm/<int:pk>/rate/", firm.rate, name="firm-rate"),
     # Staff.
     path("staff/", staff.home, name="staff-home"),
     path("staff/new/", staff.new_filing, name="filing-new"),
     path("staff/figures/", staff.figures_page, name="figures"),
+    path("staff/targets/", staff.targets, name="targets"),
     path("staff/draws/", draws.draw_list, name="staff-draws"),
     path("staff/draws/new/", draws.plan, name="draw-plan"),
     path("staff/draws/<str:number>/", draws.draw_page, name="staff-draw"),

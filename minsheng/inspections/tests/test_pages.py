@@ -232,3 +232,26 @@ def test_the_staff_home_page_shows_the_visits_to_approve_and_to_publish(client, 
     assert "入企检查" in home and "待我审批" not in home
     client.force_login(town["su"])  # a department that has filed nothing
     assert "已批准待检查" not in client.get(reverse("staff-home")).content.decode()
+
+
+def test_the_target_library_counts_firms_by_credit_class_within_the_jurisdiction(client, town, people):
+    actions.do_rate_credit(town["plastics"], grade="C", rated_on=date(2026, 6, 30), actor=None)
+    client.force_login(town["he"])
+    page = client.get(reverse("inspections:targets")).content.decode()
+    assert "C类（信用风险较高）：1户" in page and "未分类（按B类抽取）：1户" in page
+    page = client.get(reverse("inspections:targets"), {"grade": "C", "above_scale": "on"}).content.decode()
+    assert "江西宏丰塑胶有限公司" in page and "麦香园" not in page
+    assert client.get(reverse("inspections:targets"), {"grade": "Z", "industry": "\u00e9\u00e9"}).status_code == 200
+    client.force_login(people.chen)  # a window clerk keeps no inspection lists
+    assert client.get(reverse("inspections:targets")).status_code == 404
+
+
+def test_the_item_list_and_the_exemption_list_are_public(client, town):
+    labelling = actions.do_add_violation_type(town["regulator"], code="SP-125", name="经营标签不符合规定的预包装食品",
+                                              fine_min="5000", fine_max="50000", legal_basis="《食品安全法》第一百二十五条",
+                                              actor=None)
+    actions.do_add_exemption(labelling, kind="first", conditions="初次违法、危害后果轻微并及时改正", valid_from=date(2021, 7, 15),
+                             actor=None)
+    page = client.get(reverse("inspections:lists")).content.decode()
+    assert "食品标签检查" in page and "《食品安全法》第六十七条" in page
+    assert "经营标签不符合规定的预包装食品" in page and "首违不罚" in page and "5000元至50000元" in page

@@ -153,4 +153,20 @@ def results(request):
     if chosen is not None:
         published = published.filter(entity__region__code__startswith=chosen.code_prefix)
     page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/results.html", {"page": page, "counties": counties, "chosen": chosen})
+    return render(request, "inspections/results.html", {"page": page, "counties": counties, "chosen": chosen,
+                                                        "query_string": f"region={chosen.pk}" if chosen else ""})
+
+
+# --- the lists (一单、一细则, the exemption list) --------------------------------------------------
+
+def lists(request):
+    """The published lists: what each department may inspect, on what basis and how (一单、一细则),
+    and the offences the city does not fine the first time (首违不罚、轻微免罚清单)."""
+    from minsheng.inspections.models import Exemption
+
+    today = clock.today()
+    items = InspectionItem.objects.filter(is_active=True).select_related("department__region").order_by(
+        "department__region__code", "department__name", "code")
+    exemptions = (Exemption.objects.filter(valid_from__lte=today).exclude(valid_to__lt=today)
+                  .select_related("violation_type__department").order_by("violation_type__code"))
+    return render(request, "inspections/lists.html", {"items": items, "exemptions": exemptions})

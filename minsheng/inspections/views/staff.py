@@ -16,7 +16,8 @@ from minsheng.core.forms import apply_action_error
 from minsheng.core.text import parse_id
 from minsheng.inspections import actions, figures, forms, queries, rules
 from minsheng.inspections.actions.penalties import DECIDABLE_RESULTS
-from minsheng.inspections.models import Draw, DrawState, Eligibility, Filing, FilingState
+from minsheng.enterprises.models import Entity
+from minsheng.inspections.models import CreditGrade, Draw, DrawState, Eligibility, Filing, FilingState
 from minsheng.inspections.views.public import check_url, qr_svg
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
 
@@ -54,6 +55,7 @@ def home(request):
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/staff_home.html", {
         "tabs": [(key, label, counts.get(key)) for key, label in TABS], "tab": tab, "page": page, "today": today,
+        "query_string": f"tab={tab}",
         "may_file": request.user.department is not None and rules.may_file(request.user, request.user.department),
     })
 
@@ -214,3 +216,50 @@ def figures_page(request):
         year = clock.today().year
     return render(request, "inspections/figures.html",
                   {"year": year, "figures": figures.for_user(request.user, year), "years": range(clock.today().year, 2019, -1)})
+
+
+TARGET_PAGE_SIZE = 50
+
+
+@login_required
+def targets(request):
+    """The target library (双随机 对象库): the registry's active firms in the viewer's jurisdiction
+    with their credit class, filtered as a draw's scope would be, with the count per class."""
+    from django.db.models import Count
+
+    from minsheng.enterprises.models import EntityStatus
+    from minsheng.org.access import jurisdiction
+    from minsheng.org.models import Role
+
+    user = request.user
+    _staff_only(user)
+    if not (oversees(user) or user.has_role(Role.HANDLER, Role.DEPARTMENT_HEAD)):
+        raise Http404("没有找到该页面。")
+    area = jurisdiction(user)
+    form = forms.TargetFilter(request.GET or None, area=area)
+    found = Entity.objects.filter(in_jurisdiction_q(user), status=EntityStatus.ACTIVE)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["region"]:
+            found = found.filter(region__code__startswith=data["region"].code_prefix)
+        prefix = (data["industry"] or "").strip().upper()
+        if prefix:
+            found = found.filter(industry__section=prefix) if prefix.isalpha() else found.filter(industry__code__startswith=prefix)
+        if data["size"]:
+            found = found.filter(size_class=data["size"])
+        if data["above_scale"]:
+            found = found.filter(above_scale=True)
+        if data["grade"] == "none":
+            found = found.filter(credit_rating__isnull=True)
+        elif data["grade"]:
+            found = found.filter(credit_rating__grade=data["grade"])
+    by_grade = dict(found.values_list("credit_rating__grade").annotate(n=Count("pk")).order_by())
+    grades = [(grade, label, by_grade.get(grade, 0)) for grade, label in CreditGrade.choices]
+    grades.append(("none", "未分类（按B类抽取）", by_grade.get(None, 0)))
+    page = Paginator(found.select_related("region", "industry", "credit_rating").order_by("region__code", "uscc"),
+                     TARGET_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "inspections/targets.html", {"form": form, "page": page, "grades": grades,
+                                                        "total": sum(count for *_, count in grades),
+                                                        "query_string": query.urlencode()})
