@@ -10,6 +10,7 @@ A draw goes planned → frozen → drawn, each step by its own action and event:
   the algorithm run; the result and its hash are recorded, never changed again.
 Anyone re-runs it from the record (verify_draw; `python -m minsheng draw verify`)."""
 
+import hashlib
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -203,8 +204,9 @@ def do_run_draw(draw: Draw, *, seed: str, witnesses: str, actor) -> Draw:
     except algorithm.DrawProblem as problem:
         raise ActionError(str(problem)) from None
     draw.seed, draw.witnesses = seed, witnesses
-    draw.result = zlib.compress(algorithm.result_text(picks).encode(), 6)
-    draw.result_hash, draw.drawn_count = algorithm.result_hash(picks), len(picks)
+    text = algorithm.result_text(picks).encode()  # built once: its bytes are stored and hashed
+    draw.result = zlib.compress(text, 1)
+    draw.result_hash, draw.drawn_count = hashlib.sha256(text).hexdigest(), len(picks)
     draw.drawn_at, draw.operator, draw.state = clock.now(), actor, DrawState.DRAWN
     draw.save(update_fields=["seed", "witnesses", "result", "result_hash", "drawn_count", "drawn_at", "operator", "state"])
     strata = {grade: sum(1 for pick in picks if pick.grade == grade) for grade in algorithm.GRADES}
