@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "minsheng.elevators",
     "minsheng.enterprises",
     "minsheng.inspections",
+    "minsheng.policies",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

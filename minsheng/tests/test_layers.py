@@ -23,6 +23,8 @@ LAYERS = {
     "enterprises": ({"core", "org", "cases"}, False),
     # Inspections are of the registry's firms; the registry shows them through its panels.
     "inspections": ({"core", "org", "cases", "enterprises"}, False),
+    # Policies match the registry's firms; applications will be cases.
+    "policies": ({"core", "org", "cases", "enterprises"}, False),
 }
 
 
