@@ -4,6 +4,7 @@ by data source; policies with their conditions as data (conditions.py)."""
 from django.db import models
 from django.db.models import Q
 
+from minsheng.core.models import BaseEvent
 from minsheng.enterprises.models import Entity
 
 
@@ -50,3 +51,129 @@ class FirmFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.year} {self.get_field_display()} {self.value}"
+
+
+# --- the policy library (查) -------------------------------------------------------------------
+
+class BenefitType(models.TextChoices):
+    GRANT = "grant", "资金奖补"
+    TAX = "tax", "税费减免"
+    LOAN = "loan", "贷款贴息"
+    EMPLOYMENT = "employment", "稳岗用工"
+    TALENT = "talent", "人才支持"
+    OTHER = "other", "其他"
+
+
+class Delivery(models.TextChoices):
+    AUTOMATIC = "automatic", "免申即享"
+    APPLICATION = "application", "依申请"
+
+
+class BenefitKind(models.TextChoices):
+    FIXED = "fixed", "定额"
+    RATE = "rate", "按比例"
+    TIERS = "tiers", "分档"
+
+
+class PolicyState(models.TextChoices):
+    DRAFT = "draft", "草拟"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已停止执行"
+
+
+class Policy(models.Model):
+    """One policy, its plain-language guide, its conditions (PolicyCondition) and how much it
+    gives (a fixed amount, a rate of one of the firm's figures, or tiers of one; a floor and a
+    cap). All amounts in yuan."""
+
+    number = models.CharField("政策编号", max_length=20, unique=True)
+    title = models.CharField("政策名称", max_length=200)
+    issuer = models.ForeignKey("org.Department", verbose_name="发布部门", on_delete=models.PROTECT, related_name="policies")
+    region = models.ForeignKey("org.Region", verbose_name="适用区划", on_delete=models.PROTECT, related_name="policies",
+                               help_text="市级政策适用全市，县级政策适用本县。")
+    document_number = models.CharField("文号", max_length=60)
+    issued_on = models.DateField("印发日期")
+    valid_from = models.DateField("执行期起")
+    valid_to = models.DateField("执行期至", null=True, blank=True)
+    benefit_type = models.CharField("支持方式", max_length=12, choices=BenefitType.choices)
+    delivery = models.CharField("兑现方式", max_length=12, choices=Delivery.choices, default=Delivery.APPLICATION)
+    beneficiaries = models.TextField("支持对象")
+    amount_text = models.TextField("支持标准")
+    payment_days = models.PositiveSmallIntegerField("兑现时限（工作日）", default=20)
+    where_to_apply = models.CharField("申报渠道", max_length=200, blank=True)
+    contact = models.CharField("咨询电话", max_length=60, blank=True)
+    exclusive_group = models.CharField("不可重复享受组", max_length=40, blank=True,
+                                       help_text="同组政策同一企业同一年度只能享受一项。")
+    benefit_kind = models.CharField("计算方式", max_length=8, choices=BenefitKind.choices, default=BenefitKind.FIXED)
+    amount = models.DecimalField("定额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField("比例（%）", max_digits=7, decimal_places=3, null=True, blank=True)
+    base_field = models.CharField("计算基数", max_length=12, choices=FigureField.choices, blank=True)
+    tiers = models.JSONField("分档", default=list, blank=True, help_text='[["下限", "金额"], ...]，下限按基数。')
+    floor = models.DecimalField("最低（元）", max_digits=14, decimal_places=2, default=0)
+    cap = models.DecimalField("最高（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    budget = models.DecimalField("预算（元）", max_digits=16, decimal_places=2)
+    state = models.CharField("状态", max_length=10, choices=PolicyState.choices, default=PolicyState.DRAFT)
+    publish_due = models.DateField("发布期限", help_text="印发之日起7个工作日内发布。")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    created_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = "惠企政策"
+        verbose_name_plural = "惠企政策"
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="policy_dates_in_order"),
+            models.CheckConstraint(condition=Q(floor__gte=0) & (Q(cap__isnull=True) | Q(cap__gte=models.F("floor"))),
+                                   name="policy_floor_and_cap"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="policy_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class PolicyCondition(models.Model):
+    """One condition of a policy, as conditions.check() accepts it."""
+
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.CASCADE, related_name="conditions")
+    position = models.PositiveSmallIntegerField("序号")
+    field = models.CharField("条件字段", max_length=20)
+    operator = models.CharField("比较", max_length=8)
+    value = models.JSONField("值")
+    period = models.CharField("年度", max_length=16, blank=True)
+    verifiable = models.BooleanField("政府数据可核验", default=True)
+    text = models.CharField("说明", max_length=300)
+
+    class Meta:
+        verbose_name = "政策条件"
+        verbose_name_plural = "政策条件"
+        ordering = ["policy", "position"]
+        constraints = [models.UniqueConstraint(fields=["policy", "position"], name="policy_condition_position")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def as_condition(self):
+        from minsheng.policies import conditions
+
+        return conditions.check(self.field, self.operator, self.value, self.period)
+
+
+class EventKind(models.TextChoices):
+    FIGURES_IMPORTED = "figures_imported", "导入企业年度数据"
+    POLICY_CREATED = "policy_created", "录入政策"
+    POLICY_PUBLISHED = "policy_published", "发布政策"
+
+
+class PolicyEvent(BaseEvent):
+    """What happened to the policies and the figures they read: one row an action."""
+
+    policy = models.ForeignKey(Policy, verbose_name="政策", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="events")
+    entity = models.ForeignKey(Entity, verbose_name="市场主体", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="policy_events")
+
+    class Meta(BaseEvent.Meta):
+        verbose_name = "政策事件"
+        verbose_name_plural = "政策事件"
