@@ -22,10 +22,16 @@ from minsheng.policies.models import (
 PUBLISH_WITHIN_DAYS = 7  # working days from issue to publication on the platform
 
 
-def write_event(kind: str, *, actor, policy=None, entity=None, note: str = "", data: dict | None = None,
+def write_event(kind: str, *, actor, policy=None, entity=None, payout=None, note: str = "", data: dict | None = None,
                 is_public: bool = False) -> PolicyEvent:
-    return PolicyEvent.objects.create(kind=kind, actor=actor, policy=policy, entity=entity, note=note, data=data or {},
-                                      is_public=is_public, created_at=clock.now())
+    return PolicyEvent.objects.create(kind=kind, actor=actor, policy=policy, entity=entity, payout=payout, note=note,
+                                      data=data or {}, is_public=is_public, created_at=clock.now())
+
+
+def _row(payout):
+    from minsheng.policies.models import Payout
+
+    return Payout.objects.filter(pk=payout.pk)
 
 
 def _text(value, field: str, label: str, max_length: int, *, required: bool = True) -> str:
@@ -150,3 +156,254 @@ def do_publish_policy(policy: Policy, *, actor) -> Policy:
                 note=f"发布政策{policy.number}" + ("（超过印发后7个工作日）" if late else ""),
                 data={"publish_due": policy.publish_due, "late": late})
     return policy
+
+
+# --- the figures ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_record_figure(entity, *, year: int, field: str, value, source: str, actor):
+    """One firm's figure of a year from a data source; the firm alone is then re-matched."""
+    from minsheng.policies.models import DataSource, FigureField, FirmFigure
+
+    if field not in FigureField.values:
+        raise ActionError("没有这项年度数据。", field="field")
+    if source not in DataSource.values:
+        raise ActionError("请选择数据来源。", field="source")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= clock.today().year:
+        raise ActionError("年度应为2000年至今年之间的年份。", field="year")
+    number = benefits._money(value, "value", "数值")
+    now = clock.now()
+    figure, created = FirmFigure.objects.update_or_create(entity=entity, year=year, field=field,
+                                                          defaults={"value": number, "source": source, "updated_at": now})
+    write_event(EventKind.FIGURES_IMPORTED, actor=actor, entity=entity,
+                note=f"{year}年{figure.get_field_display()}：{number}（{figure.get_source_display()}）",
+                data={"year": year, "field": field, "value": str(number), "source": source, "created": created})
+    do_rematch_firm(entity, actor=actor)
+    return figure
+
+
+# --- delivery without application (免申即享) ---------------------------------------------------------
+
+REVIEW_DAYS = 5  # working days to review a firm listed by the match
+PUBLICITY_DAYS = 5  # working days a confirmed list is publicly listed for objections
+ORDER_DAYS = 5  # working days from the end of the publicity to the payment order
+
+
+def _locked_payout(payout):
+    from minsheng.policies.models import Payout
+
+    try:
+        return Payout.objects.select_for_update().select_related("policy", "entity").get(pk=payout.pk)
+    except Payout.DoesNotExist:
+        raise NotFound("没有找到该兑现记录。") from None
+
+
+def _keeper(actor, policy) -> None:
+    if actor is not None and not rules.may_keep_policies(actor, policy.issuer):
+        raise NotAllowed("您无权办理该政策的兑现。")
+
+
+def _automatic_in_force(policy, day) -> None:
+    if policy.state != PolicyState.PUBLISHED or policy.delivery != Delivery.AUTOMATIC:
+        raise ActionError("只有已发布的免申即享政策按匹配结果兑现。")
+    if policy.valid_from > day or (policy.valid_to is not None and policy.valid_to < day):
+        raise ActionError("该政策不在执行期内。")
+
+
+@transaction.atomic
+def do_match_policy(policy: Policy, *, actor) -> int:
+    """List every eligible firm not yet listed this year for review: one query for the firms,
+    one for the base figure of each; returns how many were listed."""
+    from minsheng.policies import queries
+    from minsheng.policies.models import FirmFigure, Payout, PayoutState
+
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    _keeper(actor, policy)
+    today, now = clock.today(), clock.now()
+    _automatic_in_force(policy, today)
+    listed = set(Payout.objects.filter(policy=policy, year=today.year).values_list("entity_id", flat=True))
+    firms = [pk for pk in queries.eligible(policy, today).values_list("pk", flat=True) if pk not in listed]
+    bases = {}
+    if policy.base_field:
+        bases = dict(FirmFigure.objects.filter(entity__in=firms, year=today.year - 1, field=policy.base_field)
+                     .values_list("entity_id", "value"))
+    formula = queries.formula_of(policy)
+    rows = []
+    for pk in firms:
+        amount = benefits.amount_for(formula, bases.get(pk))
+        if amount is not None and amount > 0:
+            rows.append(Payout(policy=policy, entity_id=pk, year=today.year, amount=amount, state=PayoutState.LISTED,
+                               due_on=workdays.add_working_days(today, REVIEW_DAYS), listed_at=now))
+    Payout.objects.bulk_create(rows)
+    write_event(EventKind.MATCHED, actor=actor, policy=policy, note=f"匹配{len(rows)}户符合条件的企业，待审核",
+                data={"listed": len(rows)})
+    return len(rows)
+
+
+@transaction.atomic
+def do_rematch_firm(entity, *, actor=None) -> list:
+    """Only this firm, after its facts changed: listed for every automatic policy in force that
+    it now meets and was not listed for this year."""
+    from minsheng.policies import queries
+    from minsheng.policies.models import Payout, PayoutState
+
+    today, now = clock.today(), clock.now()
+    facts = queries.facts_of(entity)
+    listed = set(Payout.objects.filter(entity=entity, year=today.year).values_list("policy_id", flat=True))
+    created = []
+    for policy, missing in queries.policies_for(entity, today, facts=facts):
+        if missing or policy.delivery != Delivery.AUTOMATIC or policy.pk in listed:
+            continue
+        amount = queries.amount_for(policy, facts, today)
+        if amount is None or amount <= 0:
+            continue
+        payout = Payout.objects.create(policy=policy, entity=entity, year=today.year, amount=amount,
+                                       state=PayoutState.LISTED, due_on=workdays.add_working_days(today, REVIEW_DAYS),
+                                       listed_at=now)
+        write_event(EventKind.MATCHED, actor=actor, policy=policy, entity=entity, payout=payout,
+                    note=f"{entity.name}数据更新后符合条件，待审核", data={"amount": str(amount)})
+        created.append(payout)
+    return created
+
+
+def _committed(policy):
+    from django.db.models import Sum
+
+    from minsheng.policies.models import COMMITTED_STATES, Payout
+
+    return Payout.objects.filter(policy=policy, state__in=COMMITTED_STATES).aggregate(total=Sum("amount"))["total"] or 0
+
+
+@transaction.atomic
+def do_confirm_payout(payout, *, actor):
+    """Reviewed and confirmed: within the budget (else it waits its turn), and never a second
+    policy of the same exclusivity group for the firm in a year."""
+    from minsheng.policies.models import COMMITTED_STATES, Payout, PayoutState
+
+    payout = _locked_payout(payout)
+    _keeper(actor, payout.policy)
+    if payout.state not in (PayoutState.LISTED, PayoutState.WAITING):
+        raise ActionError(f"该兑现{payout.get_state_display()}，不能再审核确认。")
+    policy = Policy.objects.select_for_update().get(pk=payout.policy_id)  # the budget: one confirmation at a time
+    if policy.exclusive_group:
+        other = (Payout.objects.filter(entity=payout.entity, year=payout.year, state__in=COMMITTED_STATES,
+                                       policy__exclusive_group=policy.exclusive_group).exclude(policy=policy)
+                 .select_related("policy").first())
+        if other is not None:
+            raise ActionError(f"该企业本年度已享受同类政策“{other.policy.title}”，不能重复享受。")
+    now = clock.now()
+    if _committed(policy) + payout.amount > policy.budget:
+        first_wait = payout.state != PayoutState.WAITING
+        _row(payout).update(state=PayoutState.WAITING, queued_at=payout.queued_at or now, due_on=None)
+        payout.refresh_from_db()
+        if first_wait:
+            write_event(EventKind.QUEUED, actor=actor, policy=policy, entity=payout.entity, payout=payout,
+                        note=f"预算余额不足，按顺序排队：{payout.amount}元", data={"amount": str(payout.amount)})
+        return payout
+    _row(payout).update(state=PayoutState.CONFIRMED, due_on=None)
+    payout.refresh_from_db()
+    write_event(EventKind.CONFIRMED, actor=actor, policy=policy, entity=payout.entity, payout=payout,
+                note=f"审核确认：{payout.entity.name} {payout.amount}元", data={"amount": str(payout.amount)})
+    return payout
+
+
+def _promote_waiting(policy, actor) -> None:
+    """Budget freed: the waiting payouts, in the order they queued, while it lasts."""
+    from minsheng.policies.models import Payout, PayoutState
+
+    for waiting in Payout.objects.filter(policy=policy, state=PayoutState.WAITING).order_by("queued_at", "pk"):
+        if _committed(policy) + waiting.amount > policy.budget:
+            break
+        do_confirm_payout(waiting, actor=None)
+
+
+@transaction.atomic
+def do_reject_payout(payout, *, reason: str, actor):
+    from minsheng.policies.models import PayoutState
+
+    payout = _locked_payout(payout)
+    _keeper(actor, payout.policy)
+    reason = _text(reason, "reason", "不予兑现的理由", 300)
+    if payout.state in (PayoutState.ORDERED, PayoutState.PAID, PayoutState.REJECTED):
+        raise ActionError(f"该兑现{payout.get_state_display()}，不能再不予兑现。")
+    _row(payout).update(state=PayoutState.REJECTED, due_on=None, note=reason)
+    payout.refresh_from_db()
+    write_event(EventKind.REJECTED, actor=actor, policy=payout.policy, entity=payout.entity, payout=payout,
+                note=f"不予兑现：{reason}")
+    _promote_waiting(payout.policy, actor)
+    return payout
+
+
+@transaction.atomic
+def do_publicize_payouts(policy: Policy, *, actor) -> int:
+    """The confirmed list goes on public listing for objections."""
+    from minsheng.policies.models import Payout, PayoutState
+
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    _keeper(actor, policy)
+    confirmed = Payout.objects.filter(policy=policy, state=PayoutState.CONFIRMED)
+    count = confirmed.count()
+    if not count:
+        raise ActionError("没有审核确认待公示的企业。")
+    ends = workdays.add_working_days(clock.today(), PUBLICITY_DAYS)
+    confirmed.update(state=PayoutState.PUBLICIZED, publicity_ends_on=ends, due_on=ends)
+    write_event(EventKind.PUBLICIZED, actor=actor, policy=policy, is_public=True,
+                note=f"公示{count}户拟兑现企业，公示期至{ends:%Y年%m月%d日}", data={"count": count, "ends": ends})
+    return count
+
+
+@transaction.atomic
+def do_object_payout(payout, *, objection: str, actor):
+    """An objection during the listing: the firm goes back to review, its amount off the budget."""
+    from minsheng.policies.models import PayoutState
+
+    payout = _locked_payout(payout)
+    _keeper(actor, payout.policy)
+    objection = _text(objection, "objection", "异议内容", 500)
+    if payout.state != PayoutState.PUBLICIZED or clock.today() > payout.publicity_ends_on:
+        raise ActionError("只能在公示期内登记异议。")
+    _row(payout).update(state=PayoutState.LISTED, publicity_ends_on=None,
+                                      due_on=workdays.add_working_days(clock.today(), REVIEW_DAYS))
+    payout.refresh_from_db()
+    write_event(EventKind.OBJECTED, actor=actor, policy=payout.policy, entity=payout.entity, payout=payout,
+                note=f"公示期内收到异议，退回重新审核：{objection}")
+    _promote_waiting(payout.policy, actor)
+    return payout
+
+
+@transaction.atomic
+def do_order_payout(payout, *, actor):
+    from minsheng.policies.models import PayoutState
+
+    payout = _locked_payout(payout)
+    _keeper(actor, payout.policy)
+    if payout.state != PayoutState.PUBLICIZED:
+        raise ActionError("公示结束后才能下达拨付。")
+    if clock.today() <= payout.publicity_ends_on:
+        raise ActionError(f"公示期至{payout.publicity_ends_on:%Y年%m月%d日}，期满后才能下达拨付。")
+    due = workdays.add_working_days(clock.today(), payout.policy.payment_days)
+    _row(payout).update(state=PayoutState.ORDERED, due_on=due)
+    payout.refresh_from_db()
+    write_event(EventKind.ORDERED, actor=actor, policy=payout.policy, entity=payout.entity, payout=payout,
+                note=f"下达拨付{payout.amount}元，应于{due:%Y年%m月%d日}前拨付", data={"due_on": due})
+    return payout
+
+
+@transaction.atomic
+def do_confirm_paid(payout, *, paid_on, actor):
+    from minsheng.policies.models import PayoutState
+
+    payout = _locked_payout(payout)
+    _keeper(actor, payout.policy)
+    paid_on = check_date(paid_on, field="paid_on", label="拨付日期")
+    if paid_on is None or paid_on > clock.today():
+        raise ActionError("请填写不晚于今天的拨付日期。", field="paid_on")
+    if payout.state != PayoutState.ORDERED:
+        raise ActionError("下达拨付后才能确认拨付。")
+    late = paid_on > payout.due_on
+    _row(payout).update(state=PayoutState.PAID, paid_on=paid_on, due_on=None)
+    payout.refresh_from_db()
+    write_event(EventKind.PAID, actor=actor, policy=payout.policy, entity=payout.entity, payout=payout, is_public=False,
+                note=f"已拨付{payout.amount}元" + ("（超过兑现时限）" if late else ""),
+                data={"paid_on": paid_on, "late": late, "amount": str(payout.amount)})
+    return payout

@@ -160,10 +160,69 @@ class PolicyCondition(models.Model):
         return conditions.check(self.field, self.operator, self.value, self.period)
 
 
+# --- delivery without application (送, 免申即享) ---------------------------------------------------
+
+class PayoutState(models.TextChoices):
+    LISTED = "listed", "匹配待审核"
+    WAITING = "waiting", "预算不足排队"
+    CONFIRMED = "confirmed", "审核确认"
+    PUBLICIZED = "publicized", "公示中"
+    ORDERED = "ordered", "已下达拨付"
+    PAID = "paid", "已拨付"
+    REJECTED = "rejected", "不予兑现"
+
+
+# The states whose amount counts against the budget (the waiting ones do not, yet).
+COMMITTED_STATES = ("confirmed", "publicized", "ordered", "paid")
+
+
+class Payout(models.Model):
+    """One firm's benefit under one policy, from the match to the money: listed for review,
+    confirmed against the budget and the exclusivity rule, publicly listed, ordered, paid. Each
+    step is an action with its event; `due_on` is the current step's limit in working days."""
+
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="payouts")
+    entity = models.ForeignKey(Entity, verbose_name="企业", on_delete=models.PROTECT, related_name="payouts")
+    year = models.PositiveSmallIntegerField("兑现年度")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    state = models.CharField("状态", max_length=10, choices=PayoutState.choices, default=PayoutState.LISTED)
+    due_on = models.DateField("本环节期限", null=True, blank=True)
+    publicity_ends_on = models.DateField("公示截止", null=True, blank=True)
+    listed_at = models.DateTimeField("匹配时间")
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    queued_at = models.DateTimeField("排队时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "政策兑现"
+        verbose_name_plural = "政策兑现"
+        ordering = ["policy", "listed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["policy", "entity", "year"], name="payout_once_a_year")]
+        indexes = [
+            # The budget: a policy's committed amounts; the queue: its waiting payouts in order.
+            models.Index(fields=["policy", "state", "queued_at"], name="payout_policy_state"),
+            # Exclusivity: a firm's payouts of a year.
+            models.Index(fields=["entity", "year"], name="payout_entity_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number} {self.entity.name} {self.amount}"
+
+
+# --- the events ------------------------------------------------------------------------------------
+
 class EventKind(models.TextChoices):
     FIGURES_IMPORTED = "figures_imported", "导入企业年度数据"
     POLICY_CREATED = "policy_created", "录入政策"
     POLICY_PUBLISHED = "policy_published", "发布政策"
+    MATCHED = "matched", "匹配企业"
+    CONFIRMED = "confirmed", "审核确认"
+    QUEUED = "queued", "预算不足排队"
+    REJECTED = "rejected", "不予兑现"
+    PUBLICIZED = "publicized", "公示"
+    OBJECTED = "objected", "公示异议"
+    ORDERED = "ordered", "下达拨付"
+    PAID = "paid", "确认拨付"
 
 
 class PolicyEvent(BaseEvent):
@@ -173,6 +232,8 @@ class PolicyEvent(BaseEvent):
                                related_name="events")
     entity = models.ForeignKey(Entity, verbose_name="市场主体", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="policy_events")
+    payout = models.ForeignKey(Payout, verbose_name="兑现", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="events")
 
     class Meta(BaseEvent.Meta):
         verbose_name = "政策事件"

@@ -45,9 +45,10 @@ def facts_of(entity: Entity) -> conditions.Facts:
     )
 
 
-def policies_for(entity: Entity, day: date) -> list[tuple[Policy, list[conditions.Condition]]]:
+def policies_for(entity: Entity, day: date, *, facts: conditions.Facts | None = None
+                 ) -> list[tuple[Policy, list[conditions.Condition]]]:
     """Every policy in force where the firm is, with the conditions it misses (none: it meets it)."""
-    facts = facts_of(entity)
+    facts = facts or facts_of(entity)
     policies = in_force(day).select_related("region", "issuer").prefetch_related("conditions")
     found = []
     for policy in policies:
