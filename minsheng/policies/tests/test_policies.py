@@ -106,3 +106,22 @@ def test_publication_after_seven_working_days_is_marked_late(county, _clock):
     _clock.move_to(datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI))
     actions.do_publish_policy(policy, actor=county["officer"])
     assert PolicyEvent.objects.get(kind="policy_published").data["late"] is True
+
+
+def test_the_firm_sees_on_its_home_page_the_policies_it_meets_and_one_it_misses_by_one_condition(client, county):
+    import re
+
+    from minsheng.cases.models import Notification
+
+    actions.do_publish_policy(create(county), actor=county["officer"])
+    from minsheng.enterprises import actions as enterprise_actions
+
+    firm = county["firms"]["湖口县恒达机械有限公司"]
+    draft = enterprise_actions.draft_of(firm)
+    draft.contact_phone = "13607921234"
+    enterprise_actions.do_update_entity(firm, draft, actor=None)
+    client.post("/enterprises/firm/login/", {"uscc": firm.uscc, "do": "send"})
+    sms = Notification.objects.filter(recipient_address="13607921234").latest("pk")
+    client.post("/enterprises/firm/login/", {"uscc": firm.uscc, "code": re.search(r"(\d{6})", sms.body).group(1), "do": "login"})
+    home = client.get("/enterprises/firm/").content.decode()
+    assert "您可能符合的惠企政策" in home and "差一个条件" in home and "上一年度营业收入增长率不低于15%" in home
