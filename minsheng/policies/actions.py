@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
@@ -346,7 +347,9 @@ def do_publicize_payouts(policy: Policy, *, actor) -> int:
     if not count:
         raise ActionError("没有审核确认待公示的企业。")
     ends = workdays.add_working_days(clock.today(), PUBLICITY_DAYS)
-    confirmed.update(state=PayoutState.PUBLICIZED, publicity_ends_on=ends, due_on=ends)
+    # The limit running now is the payment order's: the listing's days, then ORDER_DAYS.
+    confirmed.update(state=PayoutState.PUBLICIZED, publicity_ends_on=ends,
+                     due_on=workdays.add_working_days(ends, ORDER_DAYS))
     write_event(EventKind.PUBLICIZED, actor=actor, policy=policy, is_public=True,
                 note=f"公示{count}户拟兑现企业，公示期至{ends:%Y年%m月%d日}", data={"count": count, "ends": ends})
     return count
@@ -407,3 +410,34 @@ def do_confirm_paid(payout, *, paid_on, actor):
                 note=f"已拨付{payout.amount}元" + ("（超过兑现时限）" if late else ""),
                 data={"paid_on": paid_on, "late": late, "amount": str(payout.amount)})
     return payout
+
+
+def sweep_late_payouts(limit: int) -> int:
+    """The ladder for 免申即享: a step past its limit (review, publicity's end unordered, payment)
+    is reported once to the issuing department's heads and to the supervisors over its region."""
+    from minsheng.cases.actions._base import notify_users
+    from minsheng.org.access import in_jurisdiction
+    from minsheng.org.models import Role, User
+    from minsheng.policies.models import Payout
+
+    today, now = clock.today(), clock.now()
+    with transaction.atomic():
+        late = list(Payout.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(due_on__lt=today).exclude(late_reported=F("state"))
+                    .select_related("policy__issuer__region", "entity").order_by("due_on", "pk")[:limit])
+        if not late:
+            return 0
+        supervisors = list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR, department__isnull=False)
+                           .select_related("department__region").distinct())
+        for payout in late:
+            policy = payout.policy
+            heads = User.objects.filter(is_active=True, department=policy.issuer, role_grants__role=Role.DEPARTMENT_HEAD)
+            told = [*heads, *(user for user in supervisors if in_jurisdiction(user, policy.region))]
+            subject = f"兑现逾期：{policy.title}（{payout.entity.name}）"
+            notify_users(told, case=None, event=None, subject=subject[:100],
+                         body=f"“{payout.get_state_display()}”环节应于{payout.due_on:%Y年%m月%d日}前完成，金额{payout.amount}元。",
+                         now=now)
+            write_event(EventKind.LATE, actor=None, policy=policy, entity=payout.entity, payout=payout, note=subject,
+                        data={"state": payout.state, "due_on": payout.due_on})
+            _row(payout).update(late_reported=payout.state)
+    return len(late)

@@ -7,7 +7,10 @@ class PoliciesConfig(AppConfig):
     verbose_name = "惠企政策"
 
     def ready(self):
+        from minsheng.core import sweeps
         from minsheng.enterprises import panels as enterprise_panels
         from minsheng.policies import panels
+        from minsheng.policies.actions import sweep_late_payouts
 
+        sweeps.register("惠企政策兑现", sweep_late_payouts)
         enterprise_panels.register(enterprise_panels.FIRM_HOME, panels.firm_home)

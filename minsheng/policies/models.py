@@ -192,6 +192,9 @@ class Payout(models.Model):
     paid_on = models.DateField("拨付日期", null=True, blank=True)
     queued_at = models.DateTimeField("排队时间", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    # The step whose limit the worker has already reported as passed (actions.sweep_late_payouts):
+    # each late step is reported once.
+    late_reported = models.CharField("已报逾期环节", max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = "政策兑现"
@@ -203,6 +206,8 @@ class Payout(models.Model):
             models.Index(fields=["policy", "state", "queued_at"], name="payout_policy_state"),
             # Exclusivity: a firm's payouts of a year.
             models.Index(fields=["entity", "year"], name="payout_entity_year"),
+            # The worker's sweep of late steps: only the rows with a limit running.
+            models.Index(fields=["due_on"], condition=Q(due_on__isnull=False), name="payout_due"),
         ]
 
     def __str__(self) -> str:
@@ -223,6 +228,7 @@ class EventKind(models.TextChoices):
     OBJECTED = "objected", "公示异议"
     ORDERED = "ordered", "下达拨付"
     PAID = "paid", "确认拨付"
+    LATE = "late", "兑现环节逾期"
 
 
 class PolicyEvent(BaseEvent):

@@ -107,3 +107,31 @@ def test_new_figures_re_match_only_that_firm(county):
         with pytest.raises(ActionError) as refused:
             actions.do_record_figure(lagging, **values, actor=officer)
         assert refused.value.field == field
+
+
+def test_a_step_past_its_limit_is_reported_once_to_the_head_and_the_supervisors(county, people, _clock):
+    from minsheng.cases.models import Notification
+    from minsheng.core import sweeps
+    from minsheng.org.models import Role
+    from minsheng.testing import make_user
+
+    assert ("惠企政策兑现", actions.sweep_late_payouts) in sweeps.registered()
+    head = make_user("gongju", county["department"], Role.DEPARTMENT_HEAD, full_name="龚局")
+    policy = growth_policy(county)
+    actions.do_match_policy(policy, actor=county["officer"])  # review due 2026-12-08
+    _clock.move_to(datetime(2026, 12, 8, 18, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_late_payouts(10) == 0
+    _clock.move_to(datetime(2026, 12, 9, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_late_payouts(10) == 1 and actions.sweep_late_payouts(10) == 0
+    told = {note.recipient_user for note in Notification.objects.filter(subject__startswith="兑现逾期")}
+    assert told == {head, people.liu, people.sun}
+    # Confirmed late and listed: the listing's limit is its own, and reported again only if passed.
+    payout = actions.do_confirm_payout(Payout.objects.get(), actor=county["officer"])
+    actions.do_publicize_payouts(policy, actor=county["officer"])
+    payout.refresh_from_db()
+    assert payout.publicity_ends_on == date(2026, 12, 16) and payout.due_on == date(2026, 12, 23)
+    _clock.move_to(datetime(2026, 12, 17, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_late_payouts(10) == 0
+    _clock.move_to(datetime(2026, 12, 24, 7, 0, tzinfo=SHANGHAI))
+    assert actions.sweep_late_payouts(10) == 1
+    assert PolicyEvent.objects.filter(kind=EventKind.LATE).count() == 2
