@@ -10,6 +10,7 @@ again, so imports and commands cannot store what a form could not.
 
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from minsheng.core.errors import ActionError
 
@@ -71,3 +72,41 @@ def parse_id(text: str | None) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+def clean_text(value, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    """A typed text, trimmed; refused, naming the field, when empty (if required), too long for
+    its column, or carrying what check_text refuses (a NUL, other control characters)."""
+    value = check_text(str(value or "").strip(), field=field, label=label)
+    if required and not value:
+        raise ActionError(f"请填写{label}。", field=field)
+    if len(value) > max_length:
+        raise ActionError(f"{label}不能超过{max_length}个字。", field=field)
+    return value
+
+
+# Amounts people type stay well below this (a city's budget lines, a firm's yearly figures).
+LARGEST_AMOUNT = Decimal("1e12")
+
+
+def parse_amount(value, *, field: str, label: str, places: int = 2, required: bool = True) -> Decimal | None:
+    """A non-negative number typed as text (commas allowed), with at most `places` decimals;
+    None when empty and not required. Refused, naming the field: words, NaN, infinities, a
+    negative, more decimals, or an amount beyond LARGEST_AMOUNT."""
+    if value in (None, ""):
+        if required:
+            raise ActionError(f"请填写{label}。", field=field)
+        return None
+    if isinstance(value, bool):
+        raise ActionError(f"{label}应为数字。", field=field)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise ActionError(f"{label}应为数字。", field=field) from None
+    if not number.is_finite() or abs(number) >= LARGEST_AMOUNT:
+        raise ActionError(f"{label}应为有限的数字。", field=field)
+    if number < 0:
+        raise ActionError(f"{label}不能为负数。", field=field)
+    if number.as_tuple().exponent < -places:
+        raise ActionError(f"{label}最多精确到{'分' if places == 2 else f'小数点后{places}位'}。", field=field)
+    return number

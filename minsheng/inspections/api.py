@@ -4,7 +4,6 @@ filing one and each step after it, through the same actions as the pages."""
 
 from datetime import date
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from ninja import Router, Schema, Status
 
@@ -24,7 +23,6 @@ from minsheng.inspections.models import (
     QuietDayRule,
     ViolationType,
 )
-from minsheng.inspections.views.staff import visible_filings
 from minsheng.org.access import is_staff_member
 from minsheng.org.models import Region
 
@@ -141,15 +139,8 @@ class VerificationOut(Schema):
 @router.get("/inspections/draws/{number}/verify", auth=None, response={200: VerificationOut, **PUBLIC_ERRORS},
             summary="按记录重新抽取并比对（公开）")
 def draw_verify(request, number: str):
-    from minsheng.inspections.views.public import _verify_key
-
     draw = _public_draw(number)
-    key = _verify_key(draw)
-    outcome = cache.get(key)
-    if outcome is None:
-        result = actions.verify_draw(draw)
-        outcome = {"matches": result.matches, "message": result.message, "at": clock.now()}
-        cache.set(key, outcome, 3600)
+    outcome = queries.verification(draw)
     return {"number": draw.number, "matches": outcome["matches"], "message": outcome["message"]}
 
 
@@ -254,14 +245,14 @@ class FilingPage(Schema):
 def filings(request, state: str | None = None, overdue: bool = False, page: int = 1):
     if not is_staff_member(request.user):
         raise NotFound("没有找到检查备案。")
-    found = visible_filings(request.user).select_related("entity", "department").prefetch_related(
+    found = queries.visible_filings(request.user).select_related("entity", "department").prefetch_related(
         "departments", "items", "inspectors")
     if state:
         if state not in FilingState.values:
             raise ActionError("状态应为：" + "、".join(FilingState.values) + "。", field="state")
         found = found.filter(state=state)
     if overdue:
-        found = found.filter(state=FilingState.INSPECTED, publish_due__lt=clock.today())
+        found = found.publication_overdue(clock.today())
     paginator = Paginator(found.order_by("-filed_at", "-pk"), PAGE_SIZE)
     current = paginator.get_page(page)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,

@@ -96,7 +96,7 @@ def for_departments(departments: list[Department], year: int) -> list[Department
     for pk, total, on_time in published.values_list("departments").annotate(
             n=Count("pk", distinct=True), ok=Count("pk", distinct=True, filter=Q(published_on__lte=F("publish_due")))):
         rows[pk].published, rows[pk].published_on_time = total, on_time
-    for pk, count in (Filing.objects.filter(departments__in=rows, state=FilingState.INSPECTED, publish_due__lt=today)
+    for pk, count in (Filing.objects.filter(departments__in=rows).publication_overdue(today)
                       .values_list("departments").annotate(n=Count("pk", distinct=True))):
         rows[pk].overdue_now = count
     decisions = Decision.objects.filter(violation_type__department__in=rows, offence_on__year=year)

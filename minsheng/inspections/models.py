@@ -282,6 +282,17 @@ class ResultCode(models.TextChoices):
 VIOLATION_RESULTS = {ResultCode.INFO_NOT_PUBLISHED, ResultCode.FALSE_INFO, ResultCode.OTHER_VIOLATION}
 
 
+def publication_overdue_q(day) -> Q:
+    """Inspected visits whose result is past its publication limit on `day` (the partial index
+    filing_publish_due serves it)."""
+    return Q(state=FilingState.INSPECTED, publish_due__lt=day)
+
+
+class FilingQuerySet(models.QuerySet):
+    def publication_overdue(self, day):
+        return self.filter(publication_overdue_q(day))
+
+
 class Filing(models.Model):
     """One visit to a firm, filed before anyone enters (入企检查备案). A joint visit is one
     filing with several departments, each bringing its items and inspectors (进一次门、查多项事).
@@ -316,6 +327,8 @@ class Filing(models.Model):
     # When the worker next looks at an unpublished result: a warning a few working days before
     # the limit, then once past it (actions/filings.sweep_publication).
     publication_check = models.DateField("下次公示提醒", null=True, blank=True, editable=False)
+
+    objects = FilingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "入企检查备案"

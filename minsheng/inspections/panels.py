@@ -1,16 +1,15 @@
 """The inspections' sections on a firm's pages (registered in apps.py): the staff profile lists
 the visits the viewer may see; the firm's home lists its own, with the code and a rating link."""
 
-from minsheng.inspections import rules
+from minsheng.inspections import queries
 from minsheng.inspections.models import Filing, FilingRating, FilingState
 
 SHOWN = 20
 
 
 def staff_profile(request, entity):
-    filings = (Filing.objects.filter(entity=entity).select_related("department").prefetch_related("departments")
-               .order_by("-planned_on", "-pk")[:SHOWN])
-    visible = [filing for filing in filings if rules.may_see_filing(request.user, filing)]
+    visible = (queries.visible_filings(request.user).filter(entity=entity).distinct().select_related("department")
+               .prefetch_related("departments").order_by("-planned_on", "-pk")[:SHOWN])
     total = Filing.objects.filter(entity=entity).count()
     return {"template": "inspections/_profile_panel.html", "inspection_filings": visible, "inspection_total": total}
 

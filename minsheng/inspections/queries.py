@@ -1,6 +1,5 @@
 """Reads shared by the inspection pages, the API, the figures and the actions."""
 
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -79,21 +78,52 @@ def result_bytes(draw: Draw) -> bytes:
 
 
 def firm_by_uscc(text: str) -> Entity:
-    """The registry's firm with this 统一社会信用代码 (typed with spaces, lower case or full-width
-    letters as people do); refused, naming the field, when it is not one or not registered."""
-    from django.core.exceptions import ValidationError
-
+    """The registry's firm with this 统一社会信用代码 (typed as people type it: enterprises'
+    clean_uscc); refused, naming the field, when it is not one or not registered."""
     from minsheng.core.errors import ActionError
-    from minsheng.core.identity import normalize_uscc
+    from minsheng.enterprises.actions.firm_login import clean_uscc
 
-    try:
-        code = normalize_uscc(unicodedata.normalize("NFKC", text or "").replace(" ", ""))
-    except ValidationError as error:
-        raise ActionError(error.messages[0], field="uscc") from None
-    entity = Entity.objects.select_related("region").filter(uscc=code).first()
+    entity = Entity.objects.select_related("region").filter(uscc=clean_uscc(text)).first()
     if entity is None:
         raise ActionError("企业库中没有该统一社会信用代码的市场主体，请核对。", field="uscc")
     return entity
+
+
+def visible_filings(user):
+    """The visits a staff member sees: their departments', or, overseeing, their jurisdiction's."""
+    from minsheng.org.access import in_jurisdiction_q, oversees
+
+    if oversees(user):
+        return Filing.objects.filter(in_jurisdiction_q(user, "entity__region"))
+    return Filing.objects.filter(departments=user.department_id)
+
+
+def verification(draw: Draw) -> dict:
+    """The draw re-run from its record, once a record: the answer is kept in the shared cache
+    under the record's hashes, so a crowd asking (the page's button, the API) costs one run."""
+    from django.core.cache import cache
+
+    from minsheng.core import clock
+    from minsheng.inspections.actions import verify_draw
+
+    key = _verify_key(draw)
+    outcome = cache.get(key)
+    if outcome is None:
+        result = verify_draw(draw)
+        outcome = {"matches": result.matches, "message": result.message, "at": clock.now()}
+        cache.set(key, outcome, 3600)
+    return outcome
+
+
+def cached_verification(draw: Draw) -> dict | None:
+    """The last re-run's answer, if any, without running it (the page shows it)."""
+    from django.core.cache import cache
+
+    return cache.get(_verify_key(draw))
+
+
+def _verify_key(draw: Draw) -> str:
+    return f"inspections:verify:{draw.pk}:{draw.pool_hash}:{draw.result_hash}"
 
 
 @dataclass(frozen=True)
@@ -119,4 +149,4 @@ def work_for(user, today: date) -> Work | None:
     return Work(to_approve=to_approve,
                 upcoming=filings.filter(state=FilingState.APPROVED, planned_on__gte=today).count(),
                 to_publish=filings.filter(state=FilingState.INSPECTED).count(),
-                overdue=filings.filter(state=FilingState.INSPECTED, publish_due__lt=today).count())
+                overdue=filings.publication_overdue(today).count())

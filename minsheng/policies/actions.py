@@ -1,13 +1,12 @@
 """Every change to the policy library and the figures: one function a verb, atomic, one event."""
 
-from datetime import date
-
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
-from minsheng.core.text import check_date, check_text
+from minsheng.core.numbering import create_numbered
+from minsheng.core.text import check_date, clean_text, parse_amount
 from minsheng.org import workdays
 from minsheng.policies import benefits, conditions, rules
 from minsheng.policies.models import (
@@ -36,12 +35,7 @@ def _row(payout):
 
 
 def _text(value, field: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = check_text(str(value or "").strip(), field=field, label=label)
-    if required and not value:
-        raise ActionError(f"请填写{label}。", field=field)
-    if len(value) > max_length:
-        raise ActionError(f"{label}不能超过{max_length}个字。", field=field)
-    return value
+    return clean_text(value, field=field, label=label, max_length=max_length, required=required)
 
 
 def check_conditions(rows) -> list[conditions.Condition]:
@@ -65,12 +59,6 @@ def _json_value(value):
     if isinstance(value, tuple):
         return [_json_value(item) for item in value]
     return str(value) if not isinstance(value, (bool, str)) else value
-
-
-def _next_number(day: date) -> str:
-    prefix = f"ZC{day.year}"
-    last = Policy.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
 
 
 @transaction.atomic
@@ -103,7 +91,7 @@ def do_create_policy(issuer, *, title: str, document_number: str, issued_on, val
     if not isinstance(payment_days, int) or isinstance(payment_days, bool) or not 1 <= payment_days <= 120:
         raise ActionError("兑现时限应为1到120个工作日。", field="payment_days")
     formula = benefits.check(benefit_kind, amount=amount, rate=rate, base_field=base_field, tiers=tiers, floor=floor, cap=cap)
-    budget = benefits._money(budget, "budget", "预算")
+    budget = parse_amount(budget, field="budget", label="预算")
     checked = check_conditions(conditions_rows)
     if delivery == Delivery.AUTOMATIC:
         unverifiable = [c.describe() for c in checked if not c.spec.verifiable]
@@ -114,22 +102,13 @@ def do_create_policy(issuer, *, title: str, document_number: str, issued_on, val
     if actor is not None and not rules.may_keep_policies(actor, issuer):
         raise NotAllowed("您无权为该部门录入政策。")
     region = issuer.region
-    policy = None
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                policy = Policy.objects.create(
-                    number=_next_number(clock.today()), issuer=issuer, region=region, issued_on=issued_on,
-                    valid_from=valid_from, valid_to=valid_to, benefit_type=benefit_type, delivery=delivery,
-                    payment_days=payment_days, benefit_kind=formula.kind, amount=formula.amount, rate=formula.rate,
-                    base_field=formula.base_field, tiers=[[str(low), str(money)] for low, money in formula.tiers],
-                    floor=formula.floor, cap=formula.cap, budget=budget,
-                    publish_due=workdays.add_working_days(issued_on, PUBLISH_WITHIN_DAYS), created_at=clock.now(),
-                    **values)
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    policy = create_numbered(
+        Policy, f"ZC{clock.today().year}", 5, issuer=issuer, region=region, issued_on=issued_on,
+        valid_from=valid_from, valid_to=valid_to, benefit_type=benefit_type, delivery=delivery,
+        payment_days=payment_days, benefit_kind=formula.kind, amount=formula.amount, rate=formula.rate,
+        base_field=formula.base_field, tiers=[[str(low), str(money)] for low, money in formula.tiers],
+        floor=formula.floor, cap=formula.cap, budget=budget,
+        publish_due=workdays.add_working_days(issued_on, PUBLISH_WITHIN_DAYS), created_at=clock.now(), **values)
     PolicyCondition.objects.bulk_create([
         PolicyCondition(policy=policy, position=n, field=c.field, operator=c.operator, value=_json_value(c.value),
                         period=c.period, verifiable=c.spec.verifiable, text=c.describe()[:300])
@@ -172,7 +151,7 @@ def do_record_figure(entity, *, year: int, field: str, value, source: str, actor
         raise ActionError("请选择数据来源。", field="source")
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= clock.today().year:
         raise ActionError("年度应为2000年至今年之间的年份。", field="year")
-    number = benefits._money(value, "value", "数值")
+    number = parse_amount(value, field="value", label="数值")
     now = clock.now()
     figure, created = FirmFigure.objects.update_or_create(entity=entity, year=year, field=field,
                                                           defaults={"value": number, "source": source, "updated_at": now})

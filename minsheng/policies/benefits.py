@@ -3,11 +3,11 @@ never below the floor (itself never below 0), never above the cap. check() refus
 field, a formula that could give a negative or unbounded amount."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from minsheng.core.errors import ActionError
+from minsheng.core.text import parse_amount
 
-LARGEST = Decimal("1e12")
 CENT = Decimal("0.01")
 WAN = Decimal("10000")  # the figures are in 万元 (revenue, tax), a rate of them is paid in yuan
 
@@ -23,41 +23,25 @@ class Formula:
     cap: Decimal | None
 
 
-def _money(value, field: str, label: str, *, required: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise ActionError(f"请填写{label}。", field=field)
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ActionError(f"{label}应为数字。", field=field) from None
-    if not number.is_finite() or number >= LARGEST:
-        raise ActionError(f"{label}应为有限的数字。", field=field)
-    if number < 0:
-        raise ActionError(f"{label}不能为负数。", field=field)
-    return number
-
-
 def check(kind: str, *, amount=None, rate=None, base_field: str = "", tiers=(), floor=0, cap=None) -> Formula:
     from minsheng.policies.models import BenefitKind, FigureField
 
     if kind not in BenefitKind.values:
         raise ActionError("请选择计算方式：定额、按比例或分档。", field="benefit_kind")
-    floor = _money(floor if floor not in (None, "") else 0, "floor", "最低金额")
-    cap = _money(cap, "cap", "最高金额", required=False)
+    floor = parse_amount(floor if floor not in (None, "") else 0, field="floor", label="最低金额")
+    cap = parse_amount(cap, field="cap", label="最高金额", required=False)
     if cap is not None and cap < floor:
         raise ActionError("最高金额不能低于最低金额。", field="cap")
     checked_tiers: tuple = ()
     if kind == BenefitKind.FIXED:
-        amount = _money(amount, "amount", "定额")
+        amount = parse_amount(amount, field="amount", label="定额")
         rate, base_field = None, ""
     else:
         if base_field not in FigureField.values:
             raise ActionError("请选择计算基数（企业的哪一项年度数据）。", field="base_field")
         amount = None
         if kind == BenefitKind.RATE:
-            rate = _money(rate, "rate", "比例")
+            rate = parse_amount(rate, field="rate", label="比例", places=3)
             if rate > 100:
                 raise ActionError("比例不能超过100%。", field="rate")
             if cap is None:
@@ -70,7 +54,7 @@ def check(kind: str, *, amount=None, rate=None, base_field: str = "", tiers=(), 
             for row in tiers:
                 if not isinstance(row, (list, tuple)) or len(row) != 2:
                     raise ActionError("每档应为“基数下限、金额”两项。", field="tiers")
-                rows.append((_money(row[0], "tiers", "分档下限"), _money(row[1], "tiers", "分档金额")))
+                rows.append((parse_amount(row[0], field="tiers", label="分档下限"), parse_amount(row[1], field="tiers", label="分档金额")))
             lows = [low for low, _ in rows]
             if lows != sorted(lows) or len(set(lows)) != len(lows):
                 raise ActionError("分档下限应从低到高，且各不相同。", field="tiers")

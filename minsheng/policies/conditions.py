@@ -14,6 +14,7 @@ Every field says whether the government can verify it from its own data; a polic
 conditions are all verifiable can be delivered without application (免申即享)."""
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -49,6 +50,7 @@ def _choices(text_choices) -> tuple[tuple[str, str], ...]:
     return tuple((value, label) for value, label in text_choices.choices)
 
 
+@cache  # built once: Condition.spec reads it for every condition evaluated
 def fields() -> dict[str, Field]:
     from minsheng.enterprises.models import CertificationKind, EntityKind, SizeClass
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Collate, Concat
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
+from minsheng.core.numbering import create_numbered
 from minsheng.enterprises.models import Entity, EntityStatus
 from minsheng.inspections import draw_algorithm as algorithm
 from minsheng.inspections import rules
@@ -34,13 +35,6 @@ def _locked(draw: Draw) -> Draw:
         return Draw.objects.select_for_update().get(pk=draw.pk)
     except Draw.DoesNotExist:
         raise NotFound("没有找到该抽查。") from None
-
-
-def _next_number(day: date) -> str:
-    prefix = f"SJ{day.year}"
-    last = (Draw.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first())
-    sequence = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
 
 
 @transaction.atomic
@@ -73,8 +67,8 @@ def do_plan_draw(department: Department, *, title: str, region: Region, ratios: 
     if not department.region.contains(region):
         raise ActionError("抽查范围应在组织部门的辖区内。", field="region")
     inspector_departments = list(inspector_departments) or [department]
-    draw = Draw.objects.create(
-        number=_next_number(clock.today()), title=title, department=department, region=region,
+    draw = create_numbered(
+        Draw, f"SJ{clock.today().year}", 4, title=title, department=department, region=region,
         above_scale_only=above_scale_only, industry_prefix=industry_prefix,
         ratios={grade: str(ratio) for grade, ratio in checked.items()}, inspectors_per_target=inspectors_per_target,
         seed_source=seed_source, seed_source_text=seed_source_text, seed_commitment=seed_commitment,

@@ -23,6 +23,7 @@ from minsheng.cases.actions._base import notify_users, sms_text
 from minsheng.cases.models import Notification
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed, NotFound
+from minsheng.core.numbering import create_numbered
 from minsheng.core.text import check_date, date_words
 from minsheng.enterprises.models import Entity, EntityStatus
 from minsheng.inspections import rules
@@ -126,12 +127,6 @@ def _check_cap(entity: Entity, department: Department, day: date, *, excluding: 
                           field="kind")
 
 
-def _new_number(day: date) -> str:
-    prefix = f"JC{day.year}"
-    last = Filing.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:06d}"
-
-
 @transaction.atomic
 def do_file_inspection(department: Department, entity: Entity, *, kind: str, items, inspectors, planned_on: date | None,
                        trigger: str, quiet_exception: str = "", quiet_exception_note: str = "", draw=None,
@@ -177,17 +172,9 @@ def do_file_inspection(department: Department, entity: Entity, *, kind: str, ite
         if nearby is not None:
             raise ActionError(f"{nearby.department.name}已备案{date_words(nearby.planned_on)}到该企业检查（{nearby.number}），"
                               "请加入该次联合检查，进一次门、查多项事。", field="planned_on")
-    for attempt in range(5):
-        try:
-            with transaction.atomic():  # a savepoint: two departments filing at once may take one number
-                filing = Filing.objects.create(
-                    number=_new_number(today), entity=entity, department=department, kind=kind, trigger=trigger,
-                    draw=draw, planned_on=planned_on, quiet_exception=quiet_exception,
-                    quiet_exception_note=quiet_exception_note, filed_by=actor, filed_at=clock.now())
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    filing = create_numbered(Filing, f"JC{today.year}", 6, entity=entity, department=department, kind=kind,
+                             trigger=trigger, draw=draw, planned_on=planned_on, quiet_exception=quiet_exception,
+                             quiet_exception_note=quiet_exception_note, filed_by=actor, filed_at=clock.now())
     filing.departments.set([department])
     filing.items.set(items)
     filing.inspectors.set(inspectors)
@@ -423,8 +410,7 @@ def sweep_publication(limit: int) -> int:
 
 def publication_overdue(today: date | None = None):
     """Inspected visits whose result is past its publication limit (the partial index)."""
-    today = today or clock.today()
-    return Filing.objects.filter(state=FilingState.INSPECTED, publish_due__lt=today)
+    return Filing.objects.publication_overdue(today or clock.today())
 
 
 def supervisors_of(region) -> list[User]:

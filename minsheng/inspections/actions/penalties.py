@@ -10,14 +10,15 @@ and is reported to the supervisors."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from minsheng.cases.actions._base import notify_users
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.core.text import check_date, date_words
+from minsheng.core.numbering import next_number
+from minsheng.core.text import check_date, date_words, parse_amount
 from minsheng.enterprises.models import Entity
 from minsheng.inspections import rules
 from minsheng.inspections.actions._base import _text, write_event
@@ -40,6 +41,7 @@ from minsheng.org.models import Department
 
 DECIDABLE_RESULTS = VIOLATION_RESULTS | {ResultCode.CORRECTED}
 MIN_REASON_LENGTH = 10
+FINE_COLUMN_LIMIT = Decimal("1e10")  # what ViolationType.fine_max (12 digits, 2 decimals) holds
 
 
 def _years_before(day: date, years: int) -> date:
@@ -92,31 +94,12 @@ def eligibility(entity: Entity, violation_type: ViolationType, offence_on: date,
     return Assessment(Eligibility.DISCRETION, None, priors, None, window)
 
 
-def _amount(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ActionError("罚款金额应为数字（元）。", field="fine") from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise ActionError("罚款金额应为数字，最多精确到分。", field="fine")
-    return amount
-
-
 def _departs(assessment: Assessment, outcome: str, fine: Decimal | None) -> bool:
     if assessment.eligibility == Eligibility.EXEMPT:
         return outcome != Outcome.NO_PENALTY
     if assessment.eligibility == Eligibility.MINIMUM:
         return outcome != Outcome.FINE or fine != assessment.fine
     return outcome != Outcome.FINE
-
-
-def _notice_number(day: date) -> str:
-    prefix = f"JYGZ{day.year}"
-    last = (Decision.objects.filter(notice_number__startswith=prefix).order_by("-notice_number")
-            .values_list("notice_number", flat=True).first())
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
 
 
 @transaction.atomic
@@ -138,7 +121,7 @@ def do_decide_penalty(filing: Filing, *, violation_type: ViolationType, offence_
     aggravating = _text(aggravating, "aggravating", "从重情节", 300, required=False)
     if outcome not in Outcome.values:
         raise ActionError("请选择处理结果。", field="outcome")
-    fine = _amount(fine)
+    fine = parse_amount(fine, field="fine", label="罚款金额", required=False)
     if outcome == Outcome.FINE:
         if fine is None:
             raise ActionError("请填写罚款金额。", field="fine")
@@ -169,7 +152,7 @@ def do_decide_penalty(filing: Filing, *, violation_type: ViolationType, offence_
         corrected=corrected, aggravating=aggravating, eligibility=assessment.eligibility,
         prior_decisions=assessment.priors, outcome=outcome, fine=fine if outcome == Outcome.FINE else None,
         departs=departs, departure_reason=departure_reason,
-        notice_number=_notice_number(now.date()) if outcome == Outcome.NO_PENALTY else "",
+        notice_number=next_number(Decision, f"JYGZ{now.year}", 5, field="notice_number") if outcome == Outcome.NO_PENALTY else "",
         correction_due=correction_due if outcome == Outcome.NO_PENALTY else None, decided_by=actor, decided_at=now)
     what = (f"不予处罚，出具教育告知书{decision.notice_number}，责令于{date_words(correction_due)}前改正"
             if outcome == Outcome.NO_PENALTY else f"罚款{fine:,.2f}元")
@@ -193,12 +176,11 @@ def do_add_violation_type(department: Department, *, code: str, name: str, legal
                           actor) -> ViolationType:
     code, name = _text(code, "code", "编码", 30), _text(name, "name", "违法行为", 200)
     legal_basis = _text(legal_basis, "legal_basis", "处罚依据", 4000)
-    low, high = _amount(fine_min), _amount(fine_max)
-    if low is None or low < 0:
-        raise ActionError("请填写罚款下限（元，不小于0）。", field="fine_min")
-    if high is None or high < low:
+    low = parse_amount(fine_min, field="fine_min", label="罚款下限（元）")
+    high = parse_amount(fine_max, field="fine_max", label="罚款上限（元）")
+    if high < low:
         raise ActionError("罚款上限不能低于下限。", field="fine_max")
-    if high >= Decimal("1e10"):
+    if high >= FINE_COLUMN_LIMIT:
         raise ActionError("罚款上限过大。", field="fine_max")
     if actor is not None and not rules.may_keep_lists(actor, department.region):
         raise NotAllowed("您无权维护该部门的违法行为类型。")

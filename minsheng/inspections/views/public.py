@@ -2,7 +2,6 @@
 with their hashes (and re-run one), and the published results. Nothing here needs a login;
 nothing personal is shown (inspectors are shown as at the door: name and certificate number)."""
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -103,7 +102,7 @@ def draw_page(request, number: str):
                       .values_list("certificate_number", "name"))
     rows = [{"pick": pick, "name": names.get(pick.uscc, ""),
              "inspectors": [f"{inspectors.get(c, '')}（{c}）" for c in pick.inspectors]} for pick in picks[:500]]
-    verification = cache.get(_verify_key(draw)) if draw.state == DrawState.DRAWN else None
+    verification = queries.cached_verification(draw) if draw.state == DrawState.DRAWN else None
     return render(request, "inspections/draw.html", {
         "draw": draw, "rows": rows, "more": max(0, len(picks) - 500), "verification": verification,
         "events": draw.events.filter(is_public=True).order_by("created_at", "id"),
@@ -111,19 +110,11 @@ def draw_page(request, number: str):
     })
 
 
-def _verify_key(draw: Draw) -> str:
-    return f"inspections:verify:{draw.pk}:{draw.pool_hash}:{draw.result_hash}"
-
-
 @require_http_methods(["POST"])
 def draw_verify(request, number: str):
-    """Re-run the draw from its record. One re-run a record: the answer is kept in the shared
-    cache under the record's hashes, so a crowd pressing the button costs one run."""
+    """Re-run the draw from its record (once a record: queries.verification)."""
     draw = _public_draw(number)
-    key = _verify_key(draw)
-    if cache.get(key) is None:
-        outcome = actions.verify_draw(draw)
-        cache.set(key, {"matches": outcome.matches, "message": outcome.message, "at": clock.now()}, 3600)
+    queries.verification(draw)
     return redirect(reverse("inspections:draw", args=[draw.number]) + "#verify")
 
 

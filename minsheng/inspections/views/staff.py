@@ -17,6 +17,7 @@ from minsheng.core.text import parse_id
 from minsheng.inspections import actions, figures, forms, queries, rules
 from minsheng.inspections.actions.penalties import DECIDABLE_RESULTS
 from minsheng.enterprises.models import Entity
+from minsheng.inspections.models import publication_overdue_q
 from minsheng.inspections.models import CreditGrade, Draw, DrawState, Eligibility, Filing, FilingState
 from minsheng.inspections.views.public import check_url, qr_svg
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
@@ -31,21 +32,15 @@ def _staff_only(user) -> None:
         raise Http404("没有找到该页面。")
 
 
-def visible_filings(user):
-    if oversees(user):
-        return Filing.objects.filter(in_jurisdiction_q(user, "entity__region"))
-    return Filing.objects.filter(departments=user.department_id)
-
-
 @login_required
 def home(request):
     _staff_only(request.user)
     today = clock.today()
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "open"
-    filings = visible_filings(request.user)
+    filings = queries.visible_filings(request.user)
     selections = {
         "open": Q(state=FilingState.APPROVED), "filed": Q(state=FilingState.FILED),
-        "inspected": Q(state=FilingState.INSPECTED), "overdue": Q(state=FilingState.INSPECTED, publish_due__lt=today),
+        "inspected": Q(state=FilingState.INSPECTED), "overdue": publication_overdue_q(today),
         "done": Q(state=FilingState.PUBLISHED), "closed": Q(state__in=[FilingState.WITHDRAWN, FilingState.REJECTED]),
         "all": Q(),
     }
