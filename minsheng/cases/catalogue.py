@@ -5,6 +5,10 @@ from minsheng.cases.models import Category, CategoryDepartment, CategoryQuestion
 from minsheng.org.models import Department, Region, RegionLevel
 
 STUCK, GENERAL, ENTERPRISE = "stuck-matter", "general", "enterprise"
+POLICY_APPLICATION = "policy-application"
+# Kinds a programme registers through its own form (the application and the case together),
+# never chosen at the window's general intake.
+PROGRAMME_KINDS = (POLICY_APPLICATION,)
 
 # code, name, description, accept, sign, handle, callback, warn share, needs USCC, stuck matter,
 # published (办不成事 and enterprise cases name a person's or a firm's own affairs: not published)
@@ -12,6 +16,9 @@ KINDS = [
     (STUCK, "办不成事反映", "申请事项未按时办理、多次往返仍未办成的，向“办不成事”反映窗口反映", 1, 1, 5, 2, "0.30", False, True, False),
     (GENERAL, "一般诉求", "投诉、求助、建议、咨询", 1, 1, 10, 3, "0.30", False, False, True),
     (ENTERPRISE, "企业诉求", "市场主体反映的困难和问题，须提供统一社会信用代码", 1, 1, 7, 3, "0.30", True, False, False),
+    # A firm's application for a policy benefit (惠企政策申报, issue 13): each case's handling limit
+    # is its policy's (review, public listing, payment order, payment), set at registration.
+    (POLICY_APPLICATION, "惠企政策申报", "企业申报惠企政策，审核、公示、拨付", 1, 1, 35, 3, "0.30", True, False, False),
 ]
 
 YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from minsheng.cases.actions import CONTACT_METHODS
+from minsheng.cases.catalogue import PROGRAMME_KINDS
 from minsheng.cases.models import CaseKind, Category, Rating, RequestType, Result
 from minsheng.core.forms import BoundedDateField, MultipleFileField, chosen, required
 from minsheng.core.identity import normalize_mobile, normalize_resident_id, normalize_uscc
@@ -41,7 +42,8 @@ KIND_ONLY_FIELDS = {
 class IntakeFields(forms.Form):
     """The fields every channel asks; the action checks them again and has the last word."""
 
-    kind = forms.ModelChoiceField(label="诉求类型", queryset=CaseKind.objects.all(), empty_label=None,
+    kind = forms.ModelChoiceField(label="诉求类型", queryset=CaseKind.objects.exclude(code__in=PROGRAMME_KINDS),
+                                  empty_label=None,
                                   widget=forms.RadioSelect, error_messages=chosen("诉求类型"))
     category = CategoryChoiceField(label="事项分类", queryset=Category.objects.none(), empty_label="请选择",
                                    error_messages=chosen("事项分类"))

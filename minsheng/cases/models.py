@@ -256,6 +256,9 @@ class Case(models.Model):
     # The stage's limit in working days as last set (by its kind, or by an approved extension):
     # what a correction re-counts on the official calendar.
     due_days = models.PositiveSmallIntegerField("本阶段时限（工作日）", null=True, blank=True)
+    # A programme's own limit for the handling stage (a policy application: the policy's review,
+    # listing and payment days); otherwise the category's or the kind's.
+    handle_days = models.PositiveSmallIntegerField("本件办理时限（工作日）", null=True, blank=True)
     supervision_level = models.PositiveSmallIntegerField(
         "督办等级", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
     )

@@ -68,7 +68,7 @@ def stage_days(case: Case, state: str) -> int | None:
     if state == State.DISPATCHED:
         return category.sign_days or kind.sign_days
     if state == State.HANDLING:
-        return category.handle_days or kind.handle_days
+        return case.handle_days or category.handle_days or kind.handle_days
     if state == State.CLOSED:
         return kind.callback_days
     return None

@@ -39,7 +39,7 @@ class ConditionProblem(ValueError):
 class Field:
     name: str
     label: str
-    kind: str  # region | industry | choice | flag | years | certification | figure | growth
+    kind: str  # region | industry | choice | flag | years | certification | figure | growth | material
     operators: tuple[str, ...]
     verifiable: bool = True
     unit: str = ""
@@ -69,6 +69,10 @@ def fields() -> dict[str, Field]:
         Field("rd_share", "研发投入占营业收入比例", "figure", NUMBER_OPERATORS, unit="%"),
         Field("patents", "有效发明专利", "figure", NUMBER_OPERATORS, unit="件"),
         Field("revenue_growth", "营业收入增长率", "growth", NUMBER_OPERATORS, unit="%"),
+        # What the government's own data cannot show (a purchase invoice, a training record): the
+        # firm proves it with a material when it applies; matching passes over it, so the firms
+        # that meet the rest are the candidates, and such a policy is never 免申即享.
+        Field("material", "须企业提供的证明", "material", ("has",), verifiable=False),
     )}
 
 
@@ -88,6 +92,8 @@ class Condition:
         period = f"{PERIODS[self.period]}" if self.period else ""
         if spec.kind == "flag":
             return f"{'是' if (self.operator == 'is') == self.value else '不是'}{spec.label}"
+        if spec.kind == "material":
+            return f"提供证明：{self.value}"
         if spec.kind in ("choice", "certification"):
             labels = dict(spec.choices)
             names = "、".join(labels[value] for value in self.value)
@@ -134,6 +140,11 @@ def check(field: str, operator: str, value, period: str = "") -> Condition:
         if not isinstance(value, bool):
             raise ConditionProblem(f"“{spec.label}”的值应为是或否。")
         return Condition(field, operator, value, period)
+    if spec.kind == "material":
+        text = value.strip() if isinstance(value, str) else ""
+        if not text or len(text) > 100 or not text.isprintable():
+            raise ConditionProblem(f"“{spec.label}”应写明是什么材料（100字以内）。")
+        return Condition(field, operator, text, period)
     if spec.kind in ("region", "industry", "choice", "certification"):
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not items or not all(isinstance(item, str) for item in items):
@@ -212,6 +223,8 @@ def _condition_q(condition: Condition, day: date) -> Q:
     from minsheng.policies.models import FirmFigure
 
     spec, op, value = condition.spec, condition.operator, condition.value
+    if spec.kind == "material":
+        return Q()
     if spec.kind == "flag":
         return Q(**{spec.name: value if op == "is" else not value})
     if spec.kind == "choice":
@@ -309,6 +322,8 @@ def evaluate(conditions: list[Condition], facts: Facts, day: date) -> list[Condi
 
 def _meets(condition: Condition, facts: Facts, day: date) -> bool:
     spec, op, value = condition.spec, condition.operator, condition.value
+    if spec.kind == "material":
+        return True  # proven by the firm's material, judged by the department on review
     if spec.kind == "flag":
         return getattr(facts, spec.name) == (value if op == "is" else not value)
     if spec.kind == "choice":

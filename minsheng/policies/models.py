@@ -214,6 +214,69 @@ class Payout(models.Model):
         return f"{self.policy.number} {self.entity.name} {self.amount}"
 
 
+# --- applications (办) ---------------------------------------------------------------------------------
+
+class ApplicationStage(models.TextChoices):
+    SUBMITTED = "submitted", "已申报待审核"
+    REVIEWED = "reviewed", "审核通过"
+    WAITING = "waiting", "预算不足排队"
+    PUBLICIZED = "publicized", "公示中"
+    ORDERED = "ordered", "已下达拨付"
+    PAID = "paid", "已拨付"
+    REJECTED = "rejected", "不予兑现"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PolicyApplication(models.Model):
+    """A firm's application for a policy: a case of the kind 惠企政策申报 (its clock, the ladder,
+    the scorecards and the firm's timeline are the case engine's), with what the application
+    adds: the policy, what the government already knew, the conditions the firm did not meet and
+    its explanation. Approved, it becomes a Payout and follows the same listing and payment steps
+    as 免申即享; its stage is read from the case and the payout, never stored."""
+
+    case = models.OneToOneField("cases.Case", verbose_name="办件", on_delete=models.PROTECT, related_name="policy_application")
+    policy = models.ForeignKey(Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="applications")
+    entity = models.ForeignKey(Entity, verbose_name="企业", on_delete=models.PROTECT, related_name="policy_applications")
+    year = models.PositiveSmallIntegerField("申报年度")
+    payout = models.OneToOneField(Payout, verbose_name="兑现", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="application")
+    expected_amount = models.DecimalField("测算金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    known_facts = models.JSONField("政府已掌握的信息", default=list, blank=True,
+                                   help_text="申报时已由政府数据核验的条件及其数据。")
+    missing = models.JSONField("申报时不符合的条件", default=list, blank=True)
+    explanation = models.TextField("情况说明", blank=True, help_text="不符合条件仍申报的，须说明情况，由部门决定。")
+    created_at = models.DateTimeField("申报时间")
+
+    class Meta:
+        verbose_name = "政策申报"
+        verbose_name_plural = "政策申报"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["policy", "entity", "year"], name="policy_application_once_a_year")]
+        indexes = [
+            # The firm's own list of its applications.
+            models.Index(fields=["entity", "created_at"], name="policy_application_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number} {self.entity.name}"
+
+    @property
+    def stage(self) -> str:
+        from minsheng.cases.models import State
+
+        if self.payout_id is not None:
+            return {"listed": ApplicationStage.SUBMITTED, "confirmed": ApplicationStage.REVIEWED}.get(
+                self.payout.state, self.payout.state)
+        if self.case.state == State.WITHDRAWN:
+            return ApplicationStage.WITHDRAWN
+        if self.case.state in (State.CLOSED, State.ARCHIVED, State.REJECTED):
+            return ApplicationStage.REJECTED
+        return ApplicationStage.SUBMITTED
+
+    def get_stage_display(self) -> str:
+        return ApplicationStage(self.stage).label
+
+
 # --- the events ------------------------------------------------------------------------------------
 
 class EventKind(models.TextChoices):
@@ -229,6 +292,9 @@ class EventKind(models.TextChoices):
     ORDERED = "ordered", "下达拨付"
     PAID = "paid", "确认拨付"
     LATE = "late", "兑现环节逾期"
+    NOTIFIED = "notified", "提醒可能符合的企业"
+    APPLIED = "applied", "企业申报"
+    REVIEWED = "reviewed", "申报审核"
 
 
 class PolicyEvent(BaseEvent):
@@ -240,6 +306,8 @@ class PolicyEvent(BaseEvent):
                                related_name="policy_events")
     payout = models.ForeignKey(Payout, verbose_name="兑现", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="events")
+    application = models.ForeignKey(PolicyApplication, verbose_name="申报", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="events")
 
     class Meta(BaseEvent.Meta):
         verbose_name = "政策事件"

@@ -76,6 +76,8 @@ class Intake:
     device_id: str = ""
     media_url: str = ""
     api_client: object | None = None
+    # A programme's handling limit in working days, when the category's does not fit (policies).
+    handle_days: int | None = None
 
 
 def hash_query_code(number: str, code: str) -> str:
@@ -370,6 +372,9 @@ def _validate(intake: Intake) -> dict:
     check_date(intake.applied_on, field="applied_on", label="原申请日期")
     if intake.applied_on and intake.applied_on > clock_now().date():
         raise ActionError("原申请日期不能晚于今天。", field="applied_on")
+    if intake.handle_days is not None and not (isinstance(intake.handle_days, int) and 1 <= intake.handle_days <= 365):
+        raise ActionError("办理时限应为1到365个工作日。", field="handle_days")
+    values["handle_days"] = intake.handle_days
     values["linked_case"] = _linked_case(intake)
     if intake.proposed_department and not intake.region.contains(intake.proposed_department.region) and not (
         intake.proposed_department.region.level == RegionLevel.CITY

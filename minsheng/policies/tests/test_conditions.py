@@ -69,6 +69,8 @@ def condition_strategy(draw):
         value = draw(st.lists(st.sampled_from(["360400", "360429", "360403", "360429100"]), min_size=1, max_size=2))
     elif spec.kind == "industry":
         value = draw(st.lists(st.sampled_from(["C", "F", "H", "29", "14", "52", "2922", "62"]), min_size=1, max_size=2))
+    elif spec.kind == "material":
+        value = draw(st.sampled_from(["设备购置发票", "职工培训记录"]))
     else:
         one, pair = number_value(name)
         value = draw(pair) if operator == "between" else draw(one)
