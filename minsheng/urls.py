@@ -18,6 +18,7 @@ urlpatterns = [
     path("elevators/", include("minsheng.elevators.urls")),
     path("enterprises/", include("minsheng.enterprises.urls")),
     path("inspections/", include("minsheng.inspections.urls")),
+    path("policies/", include("minsheng.policies.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),

@@ -67,3 +67,102 @@ def amount_for(policy: Policy, facts: conditions.Facts, day: date) -> Decimal | 
     """What the firm would receive: the rate or tiers read last year's figure."""
     base = facts.figures.get((day.year - 1, policy.base_field)) if policy.base_field else None
     return benefits.amount_for(formula_of(policy), base)
+
+
+# --- the library's search (查) ---------------------------------------------------------------------
+
+def regions_for_firm_search():
+    """The city and its counties, for the search's region filter."""
+    from minsheng.org.models import Region, RegionLevel
+
+    return Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("code")
+
+
+def _restricts(policy: Policy, field: str, wanted: str) -> bool:
+    """Whether the policy's own condition on `field` leaves out a firm of `wanted` (a policy
+    without such a condition is open to every firm of it)."""
+    for row in policy.conditions.all():
+        if row.field != field or row.operator not in ("in", "not_in"):
+            continue
+        items = row.value if isinstance(row.value, list) else [row.value]
+        if field == "industry":
+            inside = any(wanted == item or wanted.startswith(item) or (item.isalpha() and wanted[:1] == item)
+                         for item in items)
+        else:
+            inside = wanted in items
+        if inside != (row.operator == "in"):
+            return True
+    return False
+
+
+def search(day: date, *, words: tuple[str, ...] = (), region=None, benefit_type: str = "", delivery: str = "",
+           industry: str = "", size_class: str = "") -> list[Policy]:
+    """Policies in force on `day`: every word in the title, the guide or the document number; of
+    the region (its county's and the city's); of a benefit type or delivery; open to a firm of
+    an industry (a GB/T 4754 section letter or code) and size. The library holds hundreds of
+    policies, so the conditions' filters read the prefetched rows."""
+    from django.db.models import Q as _Q
+
+    policies = in_force(day).select_related("region", "issuer").prefetch_related("conditions")
+    for word in words:
+        policies = policies.filter(_Q(title__icontains=word) | _Q(beneficiaries__icontains=word)
+                                   | _Q(amount_text__icontains=word) | _Q(document_number__icontains=word)
+                                   | _Q(issuer__name__icontains=word))
+    if region is not None:
+        policies = policies.filter(_Q(region=region) | _Q(region__pk=region.parent_id))
+    if benefit_type:
+        policies = policies.filter(benefit_type=benefit_type)
+    if delivery:
+        policies = policies.filter(delivery=delivery)
+    found = list(policies.order_by("-issued_on", "-pk"))
+    if industry:
+        found = [policy for policy in found if not _restricts(policy, "industry", industry.upper())]
+    if size_class:
+        found = [policy for policy in found if not _restricts(policy, "size_class", size_class)]
+    return found
+
+
+def published(number: str) -> Policy | None:
+    """A policy the public may read (published, in force or not), by its number."""
+    if not isinstance(number, str) or not number.isascii() or not number.isalnum() or len(number) > 20:
+        return None
+    return (Policy.objects.filter(number=number, state__in=[PolicyState.PUBLISHED, PolicyState.WITHDRAWN])
+            .select_related("region", "issuer").prefetch_related("conditions").first())
+
+
+# --- the staff's side ------------------------------------------------------------------------------
+
+def visible_policies(user):
+    """The policies a staff member may open: those of their department; supervisors, leaders and
+    administrators also every policy of their jurisdiction (org.access)."""
+    from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
+
+    if not is_staff_member(user):
+        return Policy.objects.none()
+    if oversees(user):
+        return Policy.objects.filter(Q(issuer=user.department_id) | in_jurisdiction_q(user, "region"))
+    return Policy.objects.filter(issuer=user.department_id)
+
+
+def access_policy(user, number: str) -> Policy:
+    from minsheng.core.errors import NotFound
+
+    policy = None
+    if isinstance(number, str) and number.isascii() and number.isalnum() and len(number) <= 20:
+        policy = visible_policies(user).select_related("region", "issuer").filter(number=number).first()
+    if policy is None:
+        raise NotFound("没有找到该政策。")
+    return policy
+
+
+def access_application(user, pk):
+    from minsheng.core.errors import NotFound
+    from minsheng.policies.models import PolicyApplication
+
+    application = None
+    if pk is not None:
+        application = (PolicyApplication.objects.filter(pk=pk, policy__in=visible_policies(user))
+                       .select_related("policy__issuer", "policy__region", "entity__region", "case", "payout").first())
+    if application is None:
+        raise NotFound("没有找到该申报。")
+    return application
