@@ -12,6 +12,7 @@ from minsheng.core import clock
 from minsheng.core.context_processors import CARE_COOKIE
 from minsheng.enterprises.queries import visits_due_by
 from minsheng.inspections.queries import work_for as inspection_work_for
+from minsheng.policies.queries import work_for as policy_work_for
 from minsheng.org import workdays
 from minsheng.org.models import Role
 from minsheng.pledges.models import Status
@@ -46,6 +47,7 @@ def staff_home(request):
          "visits_due": visits_due_by(user, today),
          # A department that inspects firms: visits to approve, to come, to publish (JOURNEYS.md 12).
          "inspection_work": inspection_work_for(user, today),
+         "policy_work": policy_work_for(user, today),
          # A leader's home page opens on the scorecards' monthly trends (None for others).
          **scorecards.trend_context(scorecards.home_trends(user))},
     )

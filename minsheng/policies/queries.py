@@ -2,6 +2,7 @@
 policies a firm meets and what it misses (one firm's facts, evaluated in Python), what it would
 receive."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -166,3 +167,35 @@ def access_application(user, pk):
     if application is None:
         raise NotFound("没有找到该申报。")
     return application
+
+
+@dataclass
+class Work:
+    drafts: int
+    publish_late: int
+    to_review: int  # payouts listed by the match, and applications not yet reviewed
+    to_order: int  # listings ended, no payment order yet
+    to_pay: int
+    late: int  # payouts whose step has passed its limit
+
+
+def work_for(user, today: date) -> "Work | None":
+    """What the staff home page shows a department that keeps policies; None for anyone else."""
+    from minsheng.policies import rules
+    from minsheng.policies.models import Payout, PayoutState, PolicyApplication
+
+    if user.department_id is None or not rules.may_keep_policies(user, user.department):
+        return None
+    policies = Policy.objects.filter(issuer=user.department_id)
+    if not policies.exists():
+        return None
+    payouts = Payout.objects.filter(policy__issuer=user.department_id)
+    return Work(
+        drafts=policies.filter(state=PolicyState.DRAFT).count(),
+        publish_late=policies.filter(state=PolicyState.DRAFT, publish_due__lt=today).count(),
+        to_review=payouts.filter(state=PayoutState.LISTED).count() + PolicyApplication.objects.filter(
+            policy__issuer=user.department_id, payout__isnull=True, case__state__in=["dispatched", "handling"]).count(),
+        to_order=payouts.filter(state=PayoutState.PUBLICIZED, publicity_ends_on__lt=today).count(),
+        to_pay=payouts.filter(state=PayoutState.ORDERED).count(),
+        late=payouts.filter(due_on__lt=today).count(),
+    )

@@ -164,3 +164,12 @@ def test_the_public_figures_show_the_city_and_counties_side_by_side(client, coun
     page = client.get("/policies/figures/").content.decode()
     assert "市县一体" in page and "湖口县" in page and "全市合计" in page
     assert client.get("/policies/figures/", {"year": "99999"}).status_code == 200
+
+
+def test_the_officers_home_page_shows_what_waits_for_them(client, county, _clock):
+    policy = publish(county)
+    actions.do_match_policy(policy, actor=county["officer"])
+    create(county, title="草稿政策", issued_on=datetime(2026, 11, 10).date(), valid_from=datetime(2026, 11, 10).date())
+    client.force_login(county["officer"])
+    page = client.get("/staff/").content.decode()
+    assert "惠企政策" in page and "待审核1户次" in page and "草稿待发布1项" in page and "1项超过发布期限" in page
