@@ -173,3 +173,35 @@ def test_the_officers_home_page_shows_what_waits_for_them(client, county, _clock
     client.force_login(county["officer"])
     page = client.get("/staff/").content.decode()
     assert "惠企政策" in page and "待审核1户次" in page and "草稿待发布1项" in page and "1项超过发布期限" in page
+
+
+def test_the_registry_keepers_import_figures_and_a_bad_row_saves_nothing(client, county, people):
+    import io
+
+    from openpyxl import Workbook
+
+    from minsheng.policies.models import FirmFigure
+
+    def workbook(*rows):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["统一社会信用代码", "年度", "指标", "数值"])
+        for row in rows:
+            sheet.append(list(row))
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return SimpleUploadedFile("figures.xlsx", buffer.getvalue(),
+                                  content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    client.force_login(county["officer"])  # a policy officer keeps policies, not the registry's figures
+    assert client.get("/policies/staff/figures/import/").status_code == 404
+    log_in_verified(client, people.hukou_admin)  # the county's administrator, second factor done
+    firm = county["firms"]["湖口县金砂湾新材料有限公司"]
+    before = FirmFigure.objects.count()
+    refused = client.post("/policies/staff/figures/import/", {"source": "hr", "file": workbook(
+        (firm.uscc, 2025, "从业人员", 45), (firm.uscc, 2025, "从业人员（人）", "NaN"))}).content.decode()
+    assert "有误的行" in refused and "第3行" in refused and FirmFigure.objects.count() == before
+    done = client.post("/policies/staff/figures/import/", {"source": "hr", "file": workbook(
+        (firm.uscc, 2025, "从业人员", 45))}).content.decode()
+    assert "已导入1条数据" in done
+    assert FirmFigure.objects.get(entity=firm, year=2025, field="employees").value == 45

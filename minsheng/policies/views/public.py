@@ -37,17 +37,21 @@ def index(request):
         region = firm.region if firm is not None else None
         found = queries.search(today, region=region)
     facts = _firm_view(firm, today)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
-    for policy in page.object_list:
+    for policy in found:
         missing = conditions.evaluate(queries.conditions_of(policy), facts, today) if facts is not None else None
         applies_here = facts is None or any(code.startswith(policy.region.code_prefix) for code in facts.region_codes)
         rows.append({"policy": policy, "missing": missing, "applies_here": applies_here})
     met = sum(1 for row in rows if row["missing"] == [] and row["applies_here"])
+    if facts is not None:  # what the firm meets first, then what it misses by the fewest conditions
+        rows.sort(key=lambda row: (not row["applies_here"], len(row["missing"])))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "policies/index.html", {
-        "form": form, "page": page, "rows": rows, "firm": firm, "met": met, "total": len(found),
+        "form": form, "page": page, "rows": page.object_list, "firm": firm, "met": met, "total": len(found),
+        "filtered": form.is_bound and any(request.GET.get(name) for name in ("region", "benefit_type", "delivery",
+                                                                              "industry", "size_class")),
         "query_string": query.urlencode(), "words": words,
     })
 

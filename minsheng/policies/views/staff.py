@@ -52,6 +52,7 @@ def home(request):
                                                        case__state__in=["dispatched", "handling"]).count())
     return render(request, "policies/staff_home.html", {
         "page": page, "today": today, "state": state, "states": PolicyState.choices, "may_keep": _may_keep(user),
+        "may_import": rules.may_import_figures(user),
         "waiting_review": waiting_review, "query_string": f"state={state}" if state else "",
     })
 
@@ -253,20 +254,22 @@ def figures_import(request):
     is saved; each firm whose figures changed is re-matched."""
     user = request.user
     _staff_only(user)
+    if not rules.may_import_figures(user):
+        raise Http404("您无权导入企业年度数据。")
     from minsheng.policies import xlsx
 
     form = forms.FiguresImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result, problems = None, []
     if form.is_bound and form.is_valid():
         try:
             rows = xlsx.read_figures(form.cleaned_data["file"])
             result = actions.do_import_figures(rows, source=form.cleaned_data["source"], actor=user)
+        except actions.FiguresRefused as refused:
+            form.add_error("file", refused.message)
+            problems = [actions.figure_problem_text(problem) for problem in refused.problems[:100]]
         except (ActionError, NotAllowed) as error:
-            form.add_error("file" if error.field in ("file", "", None) or error.field not in form.fields else error.field,
-                           error.message)
-        else:
-            messages.success(request, "导入完成。")
-    return render(request, "policies/figures_import.html", {"form": form, "result": result})
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+    return render(request, "policies/figures_import.html", {"form": form, "result": result, "problems": problems})
 
 
 @login_required
