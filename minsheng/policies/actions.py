@@ -206,21 +206,32 @@ def do_match_policy(policy: Policy, *, actor) -> int:
     _automatic_in_force(policy, today)
     listed = set(Payout.objects.filter(policy=policy, year=today.year).values_list("entity_id", flat=True))
     firms = [pk for pk in queries.eligible(policy, today).values_list("pk", flat=True) if pk not in listed]
+    rows = _list_for_review(policy, firms, today, now)
+    write_event(EventKind.MATCHED, actor=actor, policy=policy, note=f"匹配{len(rows)}户符合条件的企业，待审核",
+                data={"listed": len(rows)})
+    return len(rows)
+
+
+def _list_for_review(policy: Policy, firms: list[int], today, now) -> list:
+    """Payouts listed for review for these eligible firms, not yet listed this year: amounts from
+    each firm's base figure of last year (one query), a firm whose amount is nothing left out."""
+    from minsheng.policies import queries
+    from minsheng.policies.models import FirmFigure, Payout, PayoutState
+
     bases = {}
-    if policy.base_field:
+    if policy.base_field and firms:
         bases = dict(FirmFigure.objects.filter(entity__in=firms, year=today.year - 1, field=policy.base_field)
                      .values_list("entity_id", "value"))
     formula = queries.formula_of(policy)
+    due = workdays.add_working_days(today, REVIEW_DAYS)
     rows = []
     for pk in firms:
         amount = benefits.amount_for(formula, bases.get(pk))
         if amount is not None and amount > 0:
             rows.append(Payout(policy=policy, entity_id=pk, year=today.year, amount=amount, state=PayoutState.LISTED,
-                               due_on=workdays.add_working_days(today, REVIEW_DAYS), listed_at=now))
-    Payout.objects.bulk_create(rows)
-    write_event(EventKind.MATCHED, actor=actor, policy=policy, note=f"匹配{len(rows)}户符合条件的企业，待审核",
-                data={"listed": len(rows)})
-    return len(rows)
+                               due_on=due, listed_at=now))
+    Payout.objects.bulk_create(rows, batch_size=1000)
+    return rows
 
 
 @transaction.atomic
@@ -950,11 +961,10 @@ def do_import_figures(rows, *, source: str, actor) -> dict:
                 data={"source": source, "rows": len(checked), "created": created, "updated": updated,
                       "unchanged": unchanged, "firms": len(firm_ids), "years": years, "fields": fields})
 
-    # Each firm whose figures changed is re-matched once. A re-match lists a firm only for a
-    # 免申即享 policy in force that it now meets and was not listed for this year, so each such
-    # policy's one SQL query (queries.eligible) over the changed firms, a chunk at a time, finds
-    # the firms it can list, and do_rematch_firm re-matches those (for the others it would find
-    # nothing to list, after ~5 ms a firm of evaluating every policy in Python).
+    # Each firm whose figures changed is re-matched once, policy by policy: each 免申即享 policy in
+    # force runs its one SQL query (queries.eligible) over the changed firms, a chunk at a time,
+    # and lists those it finds not yet listed this year (as do_rematch_firm would for one firm,
+    # in bulk: a yearly import may change every firm of a county).
     from minsheng.policies import queries
     from minsheng.policies.models import Payout
 
@@ -962,15 +972,17 @@ def do_import_figures(rows, *, source: str, actor) -> dict:
     rematched = sorted(changed_firms)
     automatic = list(queries.in_force(today).filter(delivery=Delivery.AUTOMATIC).select_related("region")
                      .prefetch_related("conditions")) if rematched else []
-    candidates: set[int] = set()
+    now = clock.now()
     for policy in automatic:
         already = Payout.objects.filter(policy=policy, year=today.year).values("entity_id")
+        found: list[int] = []
         for start in range(0, len(rematched), FIGURES_CHUNK):
-            candidates.update(queries.eligible(policy, today).filter(pk__in=rematched[start:start + FIGURES_CHUNK])
-                              .exclude(pk__in=already).values_list("pk", flat=True))
-    ordered = sorted(candidates)
-    for start in range(0, len(ordered), FIGURES_CHUNK):
-        for entity in Entity.objects.filter(pk__in=ordered[start:start + FIGURES_CHUNK]).order_by("pk"):
-            listed += len(do_rematch_firm(entity, actor=actor))
+            found += (queries.eligible(policy, today).filter(pk__in=rematched[start:start + FIGURES_CHUNK])
+                      .exclude(pk__in=already).values_list("pk", flat=True))
+        rows = _list_for_review(policy, sorted(found), today, now) if found else []
+        if rows:
+            write_event(EventKind.MATCHED, actor=actor, policy=policy,
+                        note=f"导入{label}数据后，{len(rows)}户企业符合条件，待审核", data={"listed": len(rows), "import": True})
+        listed += len(rows)
     return {"rows": len(checked), "created": created, "updated": updated, "unchanged": unchanged,
             "firms": len(firm_ids), "rematched": len(rematched), "listed": listed, "years": years, "source": source}

@@ -155,7 +155,9 @@ def test_imported_figures_are_stored_and_a_firm_that_now_qualifies_is_listed(cou
     assert "税务部门" in event.note
     listed = Payout.objects.get(policy=policy, entity=hengda)
     assert listed.state == PayoutState.LISTED and listed.amount == Decimal("50000.00")
-    assert PolicyEvent.objects.filter(kind=EventKind.MATCHED, entity=hengda).count() == 1
+    # One event per policy that listed firms after the import.
+    [matched] = PolicyEvent.objects.filter(kind=EventKind.MATCHED, policy=policy, data__import=True)
+    assert matched.data["listed"] == 1 and "税务部门" in matched.note
 
     # The same file again changes nothing and lists nobody twice.
     again = actions.do_import_figures(rows, source="tax", actor=None)
