@@ -536,7 +536,7 @@ def do_apply_for_policy(policy: Policy, entity, *, applicant_name: str, applican
     from minsheng.cases.actions import Intake, do_accept_case, do_dispatch_case, do_register_case
     from minsheng.cases.catalogue import POLICY_APPLICATION
     from minsheng.cases.models import Case, CaseKind, Category, Channel
-    from minsheng.enterprises.models import EntityStatus
+    from minsheng.enterprises.models import Entity, EntityStatus
     from minsheng.policies import queries
     from minsheng.policies.models import PolicyApplication
 
@@ -550,6 +550,13 @@ def do_apply_for_policy(policy: Policy, entity, *, applicant_name: str, applican
         raise ActionError("该政策不在申报期内。", field="policy")
     if policy.delivery != Delivery.APPLICATION:
         raise ActionError("该政策免申即享，无需申报：符合条件的企业由部门直接兑现。", field="policy")
+    # One application of a firm at a time: a second, sent at the same moment, waits here and then
+    # finds the first (the unique constraint would otherwise end it in an error).
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if submission_token:
+        existing = PolicyApplication.objects.filter(case__submission_token=submission_token, entity=entity).first()
+        if existing is not None:
+            return existing, None
     if entity.status != EntityStatus.ACTIVE:
         raise ActionError("该企业不是存续状态，不能申报。", field="entity")
     facts = queries.facts_of(entity)
