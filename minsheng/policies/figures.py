@@ -9,7 +9,8 @@ published. The days from issue to payment are working days (org.workdays) from t
 not late (paid by the payment order's due day). "Overdue now" is every payout, of any year,
 whose current step has passed its limit today.
 
-A few aggregate queries each; the medians are taken in Python over the paid rows of the year.
+A few aggregate queries each; the medians are taken in Python over the paid rows of the year
+grouped by their (issue, payment) days, so the working days are counted once a pair.
 Both reads are cached in the shared cache under the newest policy event id (every change to a
 policy, a payout or an application writes one) and the day, so no page shows a stale figure;
 the entries also expire after CACHE_SECONDS (an application withdrawn through the case engine

@@ -73,7 +73,8 @@ def year_of_delivery(county, people, _clock):
     for payout in Payout.objects.filter(state=PayoutState.PUBLICIZED):
         actions.do_order_payout(payout, actor=officer if payout.policy != city else city_officer)
     at(_clock, date(2026, 12, 10))
-    actions.do_confirm_paid(Payout.objects.get(policy=city, state=PayoutState.ORDERED), paid_on=date(2026, 12, 10), actor=city_officer)
+    actions.do_confirm_paid(Payout.objects.get(policy=city, state=PayoutState.ORDERED), paid_on=date(2026, 12, 10),
+                            actor=city_officer)
     at(_clock, date(2026, 12, 15))
     actions.do_confirm_paid(Payout.objects.get(policy=growth), paid_on=date(2026, 12, 15), actor=officer)
     actions.do_confirm_paid(Payout.objects.get(policy=steady, entity=valve), paid_on=date(2026, 12, 15),
