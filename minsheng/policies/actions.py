@@ -69,7 +69,9 @@ def do_create_policy(issuer, *, title: str, document_number: str, issued_on, val
                      benefit_type: str, delivery: str, beneficiaries: str, amount_text: str, budget,
                      conditions_rows=(), benefit_kind: str = "fixed", amount=None, rate=None, base_field: str = "",
                      tiers=(), floor=0, cap=None, payment_days: int = 20, where_to_apply: str = "", contact: str = "",
-                     exclusive_group: str = "", actor) -> Policy:
+                     exclusive_group: str = "", document=None, actor) -> Policy:
+    if actor is not None and not rules.may_keep_policies(actor, issuer):
+        raise NotAllowed("您无权为该部门录入政策。")
     values = {
         "title": _text(title, "title", "政策名称", 200), "document_number": _text(document_number, "document_number", "文号", 60),
         "beneficiaries": _text(beneficiaries, "beneficiaries", "支持对象", 2000),
@@ -102,8 +104,12 @@ def do_create_policy(issuer, *, title: str, document_number: str, issued_on, val
             raise ActionError(f"免申即享的政策，条件须都能由政府数据核验；“{unverifiable[0]}”不能。", field="delivery")
         if not checked:
             raise ActionError("免申即享的政策须有可核验的条件。", field="conditions")
-    if actor is not None and not rules.may_keep_policies(actor, issuer):
-        raise NotAllowed("您无权为该部门录入政策。")
+    document_kind = None
+    if document is not None:
+        from minsheng.core.uploads import EVIDENCE_KINDS, check_upload
+
+        documents = tuple(kind for kind in EVIDENCE_KINDS if kind.extensions[0] in (".pdf", ".docx"))
+        document_kind = check_upload(document, field="document", label="政策原文", kinds=documents)
     region = issuer.region
     policy = create_numbered(
         Policy, f"ZC{clock.today().year}", 5, issuer=issuer, region=region, issued_on=issued_on,
@@ -112,6 +118,11 @@ def do_create_policy(issuer, *, title: str, document_number: str, issued_on, val
         base_field=formula.base_field, tiers=[[str(low), str(money)] for low, money in formula.tiers],
         floor=formula.floor, cap=formula.cap, budget=budget,
         publish_due=workdays.add_working_days(issued_on, PUBLISH_WITHIN_DAYS), created_at=clock.now(), **values)
+    if document is not None:
+        policy.document.save(f"{policy.number}{document_kind.extensions[0]}", document, save=False)
+        policy.document_name = (document.name or "")[:200]
+        policy.document_type = document_kind.content_type
+        policy.save(update_fields=["document", "document_name", "document_type"])
     PolicyCondition.objects.bulk_create([
         PolicyCondition(policy=policy, position=n, field=c.field, operator=c.operator, value=_json_value(c.value),
                         period=c.period, verifiable=c.spec.verifiable, text=c.describe()[:300])
@@ -207,8 +218,11 @@ def do_match_policy(policy: Policy, *, actor) -> int:
     listed = set(Payout.objects.filter(policy=policy, year=today.year).values_list("entity_id", flat=True))
     firms = [pk for pk in queries.eligible(policy, today).values_list("pk", flat=True) if pk not in listed]
     rows = _list_for_review(policy, firms, today, now)
-    write_event(EventKind.MATCHED, actor=actor, policy=policy, note=f"匹配{len(rows)}户符合条件的企业，待审核",
-                data={"listed": len(rows)})
+    skipped = len(firms) - len(rows)
+    write_event(EventKind.MATCHED, actor=actor, policy=policy,
+                note=f"匹配{len(rows)}户符合条件的企业，待审核" + (
+                    f"；{skipped}户缺少计算基数（{today.year - 1}年数据）或金额为零，未列入" if skipped else ""),
+                data={"listed": len(rows), "skipped": skipped})
     return len(rows)
 
 

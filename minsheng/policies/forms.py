@@ -88,6 +88,7 @@ class PolicyForm(forms.Form):
                                                       "min_value": "兑现时限应为1到120个工作日。",
                                                       "max_value": "兑现时限应为1到120个工作日。"})
     exclusive_group = _text("不可重复享受组", 40, required_=False, help_text="同组政策同一企业同一年度只能享受一项。")
+    document = forms.FileField(label="政策原文", required=False, help_text="PDF或Word（.docx），公开页面提供下载。")
     where_to_apply = _text("申报渠道", 200, required_=False)
     contact = _text("咨询电话", 60, required_=False)
 

@@ -112,6 +112,10 @@ class Policy(models.Model):
     floor = models.DecimalField("最低（元）", max_digits=14, decimal_places=2, default=0)
     cap = models.DecimalField("最高（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     budget = models.DecimalField("预算（元）", max_digits=16, decimal_places=2)
+    # The original document as issued (PDF or Word), served only through the policy's page.
+    document = models.FileField("政策原文", upload_to="policies/%Y/", blank=True)
+    document_name = models.CharField("原文文件名", max_length=200, blank=True)
+    document_type = models.CharField("原文类型", max_length=100, blank=True)
     state = models.CharField("状态", max_length=10, choices=PolicyState.choices, default=PolicyState.DRAFT)
     publish_due = models.DateField("发布期限", help_text="印发之日起7个工作日内发布。")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)

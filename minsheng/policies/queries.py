@@ -199,3 +199,16 @@ def work_for(user, today: date) -> "Work | None":
         to_pay=payouts.filter(state=PayoutState.ORDERED).count(),
         late=payouts.filter(due_on__lt=today).count(),
     )
+
+
+def access_payout(user, pk):
+    from minsheng.core.errors import NotFound
+    from minsheng.policies.models import Payout
+
+    payout = None
+    if pk is not None:
+        payout = (Payout.objects.filter(pk=pk, policy__in=visible_policies(user))
+                  .select_related("policy__issuer", "entity").first())
+    if payout is None:
+        raise NotFound("没有找到该兑现记录。")
+    return payout

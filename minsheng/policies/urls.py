@@ -7,6 +7,7 @@ urlpatterns = [
     # The public side: the library of the city and its counties.
     path("", public.index, name="index"),
     path("p/<str:number>/", public.policy_page, name="policy"),
+    path("p/<str:number>/document/", public.document, name="document"),
     path("figures/", public.figures_page, name="figures"),
     # The firm, logged in on the enterprise side.
     path("p/<str:number>/apply/", firm.apply, name="apply"),

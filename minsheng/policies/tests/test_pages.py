@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.cases.models import State
+from minsheng.core.errors import ActionError
 from minsheng.org.models import Role
 from minsheng.policies import actions
 from minsheng.policies.models import Payout, PayoutState, Policy, PolicyApplication
@@ -205,3 +206,17 @@ def test_the_registry_keepers_import_figures_and_a_bad_row_saves_nothing(client,
         (firm.uscc, 2025, "从业人员", 45))}).content.decode()
     assert "已导入1条数据" in done
     assert FirmFigure.objects.get(entity=firm, year=2025, field="employees").value == 45
+
+
+def test_the_original_document_is_public_once_the_policy_is(client, county):
+    document = SimpleUploadedFile("湖府办发〔2026〕18号.pdf", b"%PDF-1.4 original", content_type="application/pdf")
+    policy = create(county, document=document)
+    assert client.get(f"/policies/p/{policy.number}/document/").status_code == 404  # a draft's
+    actions.do_publish_policy(policy, actor=county["officer"])
+    assert "湖府办发〔2026〕18号.pdf" in client.get(f"/policies/p/{policy.number}/").content.decode()
+    served = client.get(f"/policies/p/{policy.number}/document/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == b"%PDF-1.4 original"
+    assert served["Content-Security-Policy"].startswith("default-src 'none'")
+    with pytest.raises(ActionError) as refused:
+        create(county, document=SimpleUploadedFile("原文.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"))
+    assert refused.value.field == "document"

@@ -99,3 +99,13 @@ def figures_page(request):
         "board": board, "year": year, "years": range(today.year, today.year - 3, -1), "page": page,
         "rows": [figures.policy_figures(policy, year) for policy in page.object_list], "query_string": f"year={year}",
     })
+
+
+def document(request, number):
+    """A published policy's original document; a draft's is nobody's business yet."""
+    from minsheng.core.files import file_response
+
+    policy = queries.published(number)
+    if policy is None or not policy.document:
+        raise Http404("没有找到该政策原文。")
+    return file_response(policy.document, policy.document_name or f"{policy.number}", policy.document_type)

@@ -64,10 +64,11 @@ def new_policy(request):
     _staff_only(user)
     if not _may_keep(user):
         raise Http404("您无权录入政策。")
-    form = forms.PolicyForm(request.POST or None)
+    form = forms.PolicyForm(request.POST or None, request.FILES or None)
     if form.is_bound and form.is_valid():
         try:
-            policy = actions.do_create_policy(user.department, **form.action_values(), actor=user)
+            policy = actions.do_create_policy(user.department, **form.action_values(),
+                                              document=form.cleaned_data.get("document"), actor=user)
         except ActionError as error:
             field = error.field if error.field in form.fields else None
             if error.field == "conditions":
@@ -140,11 +141,10 @@ def policy_act(request, number, action):
 
 
 def _payout_or_404(request, pk) -> Payout:
-    payout = (Payout.objects.filter(pk=parse_id(str(pk)), policy__in=queries.visible_policies(request.user))
-              .select_related("policy").first() if parse_id(str(pk)) is not None else None)
-    if payout is None:
-        raise Http404("没有找到该兑现记录。")
-    return payout
+    try:
+        return queries.access_payout(request.user, parse_id(str(pk)))
+    except NotFound:
+        raise Http404("没有找到该兑现记录。") from None
 
 
 @login_required
