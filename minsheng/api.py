@@ -53,12 +53,22 @@ def action_error(request, error: ActionError):
     return api.create_response(request, {"detail": error.message, "field": error.field}, status=status)
 
 
+PYDANTIC_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "decimal", "list", "dict"})
+
+
+def _is_type_tag(part: str) -> bool:
+    return part.isdigit() or "[" in part or "-" in part or part.lower() in PYDANTIC_TYPE_TAGS
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, error: ValidationError):
     """Malformed input is a 400 with a Chinese message naming the parameter, like every other refusal."""
     first = error.errors[0] if error.errors else {}
     location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-    field = location[-1] if location else None
+    # pydantic adds a union's member ("str", "list[str]", "function-after[...]") and list
+    # positions to the location: the field is the last part that names one.
+    named = [part for part in location if not _is_type_tag(part)]
+    field = named[-1] if named else None
     message = f"参数“{field}”格式不正确或缺失。" if field else "请求格式不正确。"
     return api.create_response(request, {"detail": message, "field": field}, status=400)
 

@@ -289,3 +289,16 @@ def keeper_with_work(county, people):
 @pytest.mark.django_db
 def test_the_policies_api_answers_every_request_as_documented(case, keeper_with_work):
     case.call_and_validate(headers={"Authorization": f"Bearer {keeper_with_work}"}, checks=CHECKS)
+
+
+def test_a_malformed_member_of_a_union_is_named_by_its_field_not_its_type():
+    import json
+
+    from django.test import RequestFactory
+    from ninja.errors import ValidationError
+
+    from minsheng.api import validation_error
+
+    error = ValidationError([{"loc": ("body", "payload", "conditions", 0, "value", "list[str]"), "msg": "x"}])
+    answer = json.loads(validation_error(RequestFactory().post("/api/v1/policies"), error).content)
+    assert answer == {"detail": "参数“value”格式不正确或缺失。", "field": "value"}
