@@ -77,7 +77,7 @@ def test_a_policy_pays_without_the_firm_applying(site, desk, shots):
     press(desk, "发布政策")
     press(desk, "匹配符合条件的企业")
     press(desk, "^审核确认$")
-    press(desk, "公示审核确认的企业")
+    press(desk, "公示审核确认的1户企业")
     payout = Payout.objects.get()
     assert payout.state == PayoutState.PUBLICIZED and payout.publicity_ends_on == date(2026, 12, 8)
     # The listing ends: the payment order, then the money.
@@ -91,7 +91,7 @@ def test_a_policy_pays_without_the_firm_applying(site, desk, shots):
     assert "已拨付 1" in desk.inner_text("main")
     desk.screenshot(path=str(shots / "policy_paid.png"), full_page=True)
     desk.goto(f"{url}/policies/figures/")
-    assert "湖口县" in desk.inner_text("main") and "50000.00" in desk.inner_text("main")
+    assert "湖口县" in desk.inner_text("main") and "50,000.00" in desk.inner_text("main")
     desk.screenshot(path=str(shots / "policy_figures.png"), full_page=True)
 
 

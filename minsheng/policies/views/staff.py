@@ -110,7 +110,7 @@ def policy_page(request, number):
         "policy": policy, "conditions": list(policy.conditions.all()), "keeper": keeper, "today": today,
         "eligible_count": eligible_count, "eligible_rows": eligible_rows, "page": page, "tab": tab,
         "tabs": [(value, label, counts.get(value, 0)) for value, label in PayoutState.choices],
-        "committed": committed, "left": policy.budget - committed, "applications": applications,
+        "committed": committed, "left": policy.budget - committed, "confirmed_count": counts.get(PayoutState.CONFIRMED, 0), "applications": applications,
         "automatic": policy.delivery == Delivery.AUTOMATIC, "reason_form": forms.ReasonForm(),
         "paid_form": forms.PaidForm(initial={"paid_on": today}), "query_string": f"tab={tab}" if tab else "",
         "events": policy.events.select_related("actor").order_by("-created_at", "-pk")[:30],
