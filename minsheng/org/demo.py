@@ -88,7 +88,7 @@ CITY_DEPARTMENTS = [
     "市住建局", "市教育局", "市卫健委", "市人社局", "市民政局", "市城管局", "市交通运输局", "市农业农村局",
     "市生态环境局", "市林业局", "市水利局", "市自然资源局", "市市场监管局", "市医保局", "市工信局", "市商务局",
     "市财政局", "市发改委", "市营商办", "市政府督查室", "市行政审批局", "市12345热线中心", "市政府办公室",
-    "市残联", "市数据管理局",
+    "市残联", "市数据管理局", "市科技局",
 ]
 CITY_SUPERVISION = {"市营商办", "市政府督查室", "市12345热线中心"}
 
@@ -127,6 +127,10 @@ PERSONAS = [
     Persona("tangli", "汤丽", "武宁县市场监管局", "执法稽查股股长", (Role.HANDLER,)),
     Persona("xiongwei", "熊伟", "武宁县市场监管局", "局长", (Role.DEPARTMENT_HEAD,)),
     Persona("zhonghua", "钟华", "武宁县卫健委", "卫生监督员", (Role.HANDLER,)),
+    # Enterprise policies (JOURNEYS.md 13): 涂红 of 武宁县工信局 enters the county's policies and
+    # delivers them (免申即享); 蔡燕 of 市工信局 keeps the city's.
+    Persona("tuhong", "涂红", "武宁县工信局", "政策兑现股股长", (Role.HANDLER,)),
+    Persona("caiyan", "蔡燕", "市工信局", "中小企业科科长", (Role.HANDLER,)),
 ]
 
 

@@ -221,3 +221,79 @@ def test_wunings_inspections_show_quiet_days_verifiable_draws_and_the_first_offe
         client.logout()
         page = client.post("/inspections/check/", {"number": filing.number, "code": filing.check_code}).content.decode()
         assert bakery.name in page and filing.inspectors.first().certificate_number in page
+
+
+# --- enterprise policies (JOURNEYS.md 13) ------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_county_policy_finds_its_14_firms_and_every_delivery_step_is_on_show(demo):
+    from django.db.models import Count, F
+
+    from minsheng.policies import queries
+    from minsheng.policies.models import Delivery, Payout, PayoutState, Policy, PolicyEvent, PolicyState
+    from minsheng.policies.models import EventKind as PolicyEventKind
+
+    today = NOW.date()
+    with time_machine.travel(NOW, tick=False):
+        # 专精特新 firms whose revenue grew 15% last year: 5万 each, without applying.
+        policy = Policy.objects.get(document_number="武府办发〔2026〕46号")
+        assert (policy.region.name, policy.issuer.name, policy.delivery, policy.amount) == (
+            "武宁县", "武宁县工信局", Delivery.AUTOMATIC, Decimal("50000.00"))
+        eligible = queries.eligible(policy, today)
+        assert eligible.count() == 14
+        payouts = list(Payout.objects.filter(policy=policy))
+        assert {payout.entity_id for payout in payouts} == set(eligible.values_list("pk", flat=True))
+        assert {(payout.state, payout.publicity_ends_on > today) for payout in payouts} == {(PayoutState.PUBLICIZED, True)}
+        # The library: the city's and two counties', some late, a draft, expired ones.
+        assert Policy.objects.count() >= 30 and queries.in_force(today).count() >= 30
+        assert set(Policy.objects.values_list("region__name", flat=True)) == {"九江市", "武宁县", "修水县"}
+        assert queries.in_force(today).filter(delivery=Delivery.AUTOMATIC).count() >= 5
+        assert Policy.objects.filter(state=PolicyState.DRAFT).count() == 1
+        assert Policy.objects.filter(state=PolicyState.PUBLISHED, valid_to__lt=today).count() == 2
+        assert Policy.objects.filter(published_at__date__gt=F("publish_due")).count() == 1
+        assert Policy.objects.exclude(exclusive_group="").count() == 2
+    # Every step of 免申即享: listed, waiting for budget, confirmed, listed publicly, ordered, paid,
+    # rejected; an objection; a payment late; a second reward of an exclusivity group refused.
+    assert set(Payout.objects.values_list("state", flat=True)) == set(PayoutState.values)
+    assert PolicyEvent.objects.filter(kind=PolicyEventKind.OBJECTED).count() == 1
+    assert PolicyEvent.objects.filter(kind=PolicyEventKind.PAID, data__late=True).count() == 1
+    assert Payout.objects.filter(state=PayoutState.REJECTED, note__contains="不能重复享受").exists()
+    # Payments made this year by the city's policies and each county's, side by side.
+    paid = dict(Payout.objects.filter(year=2026, state=PayoutState.PAID).values_list("policy__region__name")
+                .annotate(n=Count("pk")).order_by())
+    assert set(paid) == {"九江市", "武宁县", "修水县"} and min(paid.values()) >= 3
+
+
+@pytest.mark.django_db
+def test_wangqins_firm_meets_two_policies_misses_one_by_employees_and_applications_are_cases(demo):
+    from minsheng.cases.models import Notification
+    from minsheng.cases.queries import supervision_board
+    from minsheng.policies import queries
+    from minsheng.policies.models import ApplicationStage, Delivery, PayoutState, PolicyApplication
+
+    today = NOW.date()
+    firm = Entity.objects.get(uscc="913604237279231050")
+    assert (firm.name, firm.contact_name, firm.region.name) == ("江西卓德石英材料有限公司", "王琴", "武宁县") and firm.contact_phone
+    with time_machine.travel(NOW, tick=False):
+        found = queries.policies_for(firm, today)
+    met = [policy for policy, missing in found if not missing]
+    assert sorted(policy.title for policy in met) == ["九江市中小企业数字化转型奖补", "武宁县重点中小企业成长培育奖励"]
+    assert {policy.delivery for policy in met} == {Delivery.APPLICATION}
+    [(near, [condition])] = [(policy, missing) for policy, missing in found if len(missing) == 1]
+    assert (near.title, condition.field) == ("武宁县企业稳岗扩岗补贴", "employees")
+    assert not PolicyApplication.objects.filter(entity=firm).exists()
+    assert Notification.objects.filter(recipient_address=firm.contact_phone, subject__contains="重点中小企业成长培育").exists()
+    # Applications in every stage, one explaining the condition it misses.
+    applications = list(PolicyApplication.objects.select_related("case", "payout"))
+    assert {application.stage for application in applications} >= {
+        ApplicationStage.SUBMITTED, ApplicationStage.REVIEWED, ApplicationStage.PUBLICIZED, ApplicationStage.ORDERED,
+        ApplicationStage.PAID, ApplicationStage.REJECTED}
+    [explained] = [application for application in applications if application.explanation]
+    assert explained.missing == ["上一年度从业人员不低于20人"] and explained.stage == ApplicationStage.SUBMITTED
+    # A payment past its case's limit: red on 李萍's supervision board, the ladder climbed.
+    [late] = [application for application in applications
+              if application.case.due_at and application.case.due_at < NOW and application.payout
+              and application.payout.state == PayoutState.ORDERED]
+    board, cases = supervision_board(User.objects.get(username="liping"), NOW)
+    assert late.case in cases and late.case.supervision_level >= 2
+    assert any(row.department == "武宁县工信局" and row.overdue >= 1 for row in board)

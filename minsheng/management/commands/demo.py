@@ -18,6 +18,7 @@ from minsheng.inspections.demo import load_inspections
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
+from minsheng.policies.demo import load_policies
 
 
 def load_demo_data() -> bool:
@@ -35,6 +36,7 @@ def load_demo_data() -> bool:
         load_elevators(regions)
         load_enterprises(regions)
         load_inspections(regions)
+        load_policies(regions)
     return True
 
 
