@@ -16,10 +16,15 @@ def firm_home(request, entity):
     met = [policy for policy, missing in found if not missing]
     near = [(policy, missing[0]) for policy, missing in found if len(missing) == 1]
     applications = firm_applications(entity)
-    if not met and not near and not applications:
+    # What it receives without asking (免申即享): its payouts of this year and last, not those it applied for.
+    from minsheng.policies.models import Payout
+
+    payouts = list(Payout.objects.filter(entity=entity, year__gte=today.year - 1, application__isnull=True)
+                   .select_related("policy").order_by("-listed_at", "-pk")[:SHOWN])
+    if not met and not near and not applications and not payouts:
         return None
     return {"template": "policies/_firm_panel.html", "policies_met": met[:SHOWN], "policies_near": near[:SHOWN],
-            "applications": applications}
+            "applications": applications, "payouts": payouts}
 
 
 def case_links(case, user) -> list[dict]:

@@ -169,6 +169,7 @@ class Facts:
     lift_county_pk: int
     firm_uscc: str
     firm_phone: str
+    policy_number: str
 
 
 def demo_facts() -> Facts:
@@ -197,7 +198,11 @@ def demo_facts() -> Facts:
     from minsheng.enterprises.models import Entity
 
     firm = Entity.objects.get(name="江西宏丰塑胶有限公司")  # JOURNEYS.md 11
+    from minsheng.policies.models import Policy
+
+    policy = Policy.objects.get(title="武宁县支持专精特新企业加快成长奖励办法")  # JOURNEYS.md 13
     return Facts(
+        policy_number=policy.number,
         firm_uscc=firm.uscc,
         firm_phone=firm.contact_phone,
         lift_number=lift.number,
@@ -317,6 +322,10 @@ PAGES = [
     ("lift-fault-errors", "电梯故障报修，空表提交后", _report_fault_empty),
     ("firm-login", "企业登录 /enterprises/firm/login/", _go(lambda facts: "/enterprises/firm/login/")),
     ("firm-home", "企业首页 /enterprises/firm/（短信验证码登录后）", _firm_logged_in),
+    # The firm is still logged in: each policy says what the firm meets and misses.
+    ("policies", "惠企政策 /policies/（企业登录后）", _go(lambda facts: "/policies/?q=专精特新")),
+    ("policy", "惠企政策 专精特新成长奖励", _go(lambda facts: f"/policies/p/{facts.policy_number}/")),
+    ("policy-figures", "惠企政策兑现情况 /policies/figures/", _go(lambda facts: "/policies/figures/")),
 ]
 
 

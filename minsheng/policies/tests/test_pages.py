@@ -220,3 +220,15 @@ def test_the_original_document_is_public_once_the_policy_is(client, county):
     with pytest.raises(ActionError) as refused:
         create(county, document=SimpleUploadedFile("原文.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"))
     assert refused.value.field == "document"
+
+
+def test_a_firm_follows_what_it_receives_without_asking(client, county):
+    policy = publish(county)
+    actions.do_match_policy(policy, actor=county["officer"])
+    actions.do_confirm_payout(Payout.objects.get(), actor=county["officer"])
+    actions.do_publicize_payouts(policy, actor=county["officer"])
+    log_in_firm(client, county["firms"]["湖口县精工阀门有限公司"])
+    home = client.get("/enterprises/firm/").content.decode()
+    assert "免申即享：无需申请的兑现" in home and "公示中" in home and "50000.00元" in home
+    page = client.get(f"/policies/p/{policy.number}/").content.decode()
+    assert "贵企业已列入2026年兑现名单" in page and "公示至2026年12月8日" in page

@@ -72,12 +72,13 @@ def policy_page(request, number):
         checks = [(row, "material" if row.field == "material" else "missing" if row.text in missing else "met")
                   for row in rows]
     in_force = policy.pk in set(queries.in_force(today).filter(pk=policy.pk).values_list("pk", flat=True))
-    applied = None
+    applied = payout = None
     if firm is not None:
         applied = policy.applications.filter(entity=firm, year=today.year).first()
+        payout = policy.payouts.filter(entity=firm, year=today.year).first()
     return render(request, "policies/policy.html", {
         "policy": policy, "rows": rows, "checks": checks, "firm": firm, "in_force": in_force,
-        "applies_here": applies_here, "applied": applied, "automatic": policy.delivery == Delivery.AUTOMATIC,
+        "applies_here": applies_here, "applied": applied, "payout": payout, "automatic": policy.delivery == Delivery.AUTOMATIC,
         "materials": [row.value for row in rows if row.field == "material"],
         "figures": figures.policy_figures(policy, today.year),
     })
