@@ -363,7 +363,7 @@ def _guide(spec: Spec) -> tuple[str, str]:
     elif county:
         where = f"九江市惠企政策平台在线申报（手机可办），或到{county}政务服务中心惠企政策兑现专窗"
     else:
-        where = f"九江市惠企政策平台在线申报（手机可办），或到各县（市、区）政务服务中心惠企政策兑现专窗"
+        where = "九江市惠企政策平台在线申报（手机可办），或到各县（市、区）政务服务中心惠企政策兑现专窗"
     return where, f"{spec.issuer} {contact}"
 
 

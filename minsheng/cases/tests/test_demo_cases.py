@@ -91,7 +91,10 @@ def test_the_hukou_window_opened_in_may_2021_and_got_busier(demo):
     events = CaseEvent.objects.order_by("created_at")
     assert timezone.localtime(events.filter(case__region__name="湖口县").first().created_at).date() >= date(2021, 5, 6)
     assert events.last().created_at <= NOW
-    latest_due = Case.objects.filter(due_at__isnull=False).order_by("-due_at").first().due_at
+    # (A policy application's limit is its policy's, 35 working days and more: it may run into
+    # next year, counted on the provisional calendar; the cases of the window and the hotline not.)
+    latest_due = (Case.objects.filter(due_at__isnull=False).exclude(kind__code="policy-application")
+                  .order_by("-due_at").first().due_at)
     assert latest_due <= datetime(2026, 12, 21, tzinfo=SHANGHAI)
 
 

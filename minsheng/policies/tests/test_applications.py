@@ -12,7 +12,6 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.cases.models import CaseEvent, State
-from minsheng.cases.models import EventKind as CaseEventKind
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.org.models import Role
 from minsheng.org import workdays

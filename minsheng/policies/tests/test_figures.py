@@ -34,7 +34,7 @@ def year_of_delivery(county, people, _clock):
     免申即享 policy; by 2026-12-15 three payments are made, one of them late, and two steps have
     passed their limits."""
     make_category("policy-benefit", "惠企政策兑现", parent_code="enterprise-service")
-    officer, firms, elsewhere = county["officer"], county["firms"], county["elsewhere"]
+    officer, firms = county["officer"], county["firms"]
     valve, machines = firms["湖口县精工阀门有限公司"], firms["湖口县恒达机械有限公司"]
     publish = actions.do_publish_policy
 

@@ -193,10 +193,12 @@ def test_a_workbook_with_one_bad_row_saves_nothing_and_names_the_row_and_column(
 
 def test_each_kind_of_bad_row_is_named(county, people):
     firm = county["firms"]["湖口县恒达机械有限公司"]
-    unknown = firm.uscc[:-2] + ("1" if firm.uscc[-2] != "1" else "2")
     from minsheng.core.identity import uscc_check_char
+    from minsheng.enterprises.models import Entity
 
-    unknown = unknown + uscc_check_char(unknown[:17])
+    unknown = firm.uscc[:8] + "999999999"  # a valid code of no firm (the fixtures' serials are small)
+    unknown = unknown + uscc_check_char(unknown)
+    assert not Entity.objects.filter(uscc=unknown).exists()
     rows = [
         "not a row",  # from the API, say: named by its position
         {"row": 2, "uscc": firm.uscc, "year": 2025, "field": "revenue", "value": float("nan")},

@@ -36,7 +36,7 @@ def apply(request, number):
     checked = queries.conditions_of(policy)
     missing = conditions.evaluate(checked, facts, today)
     materials = [c.value for c in checked if c.spec.kind == "material"]
-    known = [(c.describe(), actions._fact_words(c, facts, today)) for c in checked
+    known = [(c.describe(), actions.fact_words(c, facts, today)) for c in checked
              if c.spec.verifiable and c not in missing]
     initial = {"applicant_name": firm.contact_name, "applicant_phone": firm.contact_phone}
     form = forms.ApplyForm(request.POST or None, request.FILES or None, materials=materials, initial=initial)
