@@ -8,7 +8,7 @@ import sys
 
 BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability",
               "elevators": "bench.elevators", "enterprises": "bench.enterprises",
-              "inspections": "bench.inspections"}
+              "inspections": "bench.inspections", "policies": "bench.policies"}
 
 
 def main(argv=None) -> int:

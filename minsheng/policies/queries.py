@@ -26,7 +26,8 @@ def eligible(policy: Policy, day: date):
     """The active firms of the policy's region that meet all its conditions on `day`."""
     from minsheng.org.models import Region
 
-    regions = Region.objects.filter(code__startswith=policy.region.code_prefix).values("pk")
+    # The ids read first (one small query): see conditions.region_ids.
+    regions = list(Region.objects.filter(code__startswith=policy.region.code_prefix).values_list("pk", flat=True))
     return (Entity.objects.filter(status=EntityStatus.ACTIVE, region__in=regions)
             .filter(conditions.compile_q(conditions_of(policy), day)))
 
@@ -48,15 +49,19 @@ def facts_of(entity: Entity) -> conditions.Facts:
 
 def policies_for(entity: Entity, day: date, *, facts: conditions.Facts | None = None
                  ) -> list[tuple[Policy, list[conditions.Condition]]]:
-    """Every policy in force where the firm is, with the conditions it misses (none: it meets it)."""
+    """Every policy in force where the firm is, with the conditions it misses (none: it meets it).
+    The regions with policies in force are read first and those holding the firm kept (its
+    county, its township, the city), so only their policies and conditions are loaded, not the
+    whole library's: a firm is re-matched after every change of its figures."""
+    from minsheng.org.models import Region
+
     facts = facts or facts_of(entity)
-    policies = in_force(day).select_related("region", "issuer").prefetch_related("conditions")
-    found = []
-    for policy in policies:
-        if not any(code.startswith(policy.region.code_prefix) for code in facts.region_codes):
-            continue
-        found.append((policy, conditions.evaluate(conditions_of(policy), facts, day)))
-    return found
+    policies = in_force(day)
+    regions = [region.pk for region in Region.objects.filter(pk__in=policies.values("region"))
+               if any(code.startswith(region.code_prefix) for code in facts.region_codes)]
+    return [(policy, conditions.evaluate(conditions_of(policy), facts, day))
+            for policy in policies.filter(region__in=regions).select_related("region", "issuer")
+            .prefetch_related("conditions")]
 
 
 def formula_of(policy: Policy) -> benefits.Formula:

@@ -43,7 +43,9 @@ def do_match_policy(policy: Policy, *, actor) -> int:
     today, now = clock.today(), clock.now()
     _automatic_in_force(policy, today)
     listed = set(Payout.objects.filter(policy=policy, year=today.year).values_list("entity_id", flat=True))
-    firms = [pk for pk in queries.eligible(policy, today).values_list("pk", flat=True) if pk not in listed]
+    # Unordered in SQL (a sort of 100,000 rows spills to disk), in order of id here.
+    firms = sorted(pk for pk in queries.eligible(policy, today).order_by().values_list("pk", flat=True)
+                   if pk not in listed)
     rows = _list_for_review(policy, firms, today, now)
     skipped = len(firms) - len(rows)
     write_event(EventKind.MATCHED, actor=actor, policy=policy,
@@ -53,16 +55,21 @@ def do_match_policy(policy: Policy, *, actor) -> int:
     return len(rows)
 
 
+BASES_CHUNK = 10_000
+
+
 def _list_for_review(policy: Policy, firms: list[int], today, now) -> list:
     """Payouts listed for review for these eligible firms, not yet listed this year: amounts from
-    each firm's base figure of last year (one query), a firm whose amount is nothing left out."""
+    each firm's base figure of last year (a query per BASES_CHUNK firms: PostgreSQL takes at most
+    65,535 parameters a query), a firm whose amount is nothing left out."""
     from minsheng.policies import queries
     from minsheng.policies.models import FirmFigure, Payout, PayoutState
 
     bases = {}
-    if policy.base_field and firms:
-        bases = dict(FirmFigure.objects.filter(entity__in=firms, year=today.year - 1, field=policy.base_field)
-                     .values_list("entity_id", "value"))
+    if policy.base_field:
+        for start in range(0, len(firms), BASES_CHUNK):
+            bases.update(FirmFigure.objects.filter(entity__in=firms[start:start + BASES_CHUNK], year=today.year - 1,
+                                                   field=policy.base_field).values_list("entity_id", "value"))
     formula = queries.formula_of(policy)
     due = workdays.add_working_days(today, REVIEW_DAYS)
     rows = []
@@ -78,10 +85,14 @@ def _list_for_review(policy: Policy, firms: list[int], today, now) -> list:
 @transaction.atomic
 def do_rematch_firm(entity, *, actor=None) -> list:
     """Only this firm, after its facts changed: listed for every automatic policy in force that
-    it now meets and was not listed for this year."""
+    it now meets and was not listed for this year; a firm no longer active is listed for nothing
+    (as queries.eligible leaves it out)."""
+    from minsheng.enterprises.models import Entity, EntityStatus
     from minsheng.policies import queries
     from minsheng.policies.models import Payout, PayoutState
 
+    if not Entity.objects.filter(pk=entity.pk, status=EntityStatus.ACTIVE).exists():
+        return []
     today, now = clock.today(), clock.now()
     facts = queries.facts_of(entity)
     listed = set(Payout.objects.filter(entity=entity, year=today.year).values_list("policy_id", flat=True))

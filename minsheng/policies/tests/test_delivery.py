@@ -101,6 +101,14 @@ def test_new_figures_re_match_only_that_firm(county):
     payout = Payout.objects.get(entity=lagging)
     assert payout.state == PayoutState.LISTED and payout.policy == policy
     assert PolicyEvent.objects.filter(kind=EventKind.MATCHED, entity=lagging).count() == 1
+    # A firm no longer active is listed for nothing, whatever its figures say: 宏远 is certified,
+    # and a 2024 revenue of 500 would make its growth to 900 qualify.
+    closed = county["firms"]["湖口县宏远电子有限公司"]
+    from minsheng.enterprises.models import Entity
+
+    Entity.objects.filter(pk=closed.pk).update(status="cancelled", closed_on="2026-11-30")
+    actions.do_record_figure(closed, year=2024, field="revenue", value="500", source="tax", actor=officer)
+    assert not Payout.objects.filter(entity=closed).exists()
     for bad, field in (({"year": 1999}, "year"), ({"field": "profit"}, "field"), ({"value": "-1"}, "value"),
                        ({"value": "NaN"}, "value"), ({"source": "rumour"}, "source")):
         values = {"year": 2025, "field": "revenue", "value": "1", "source": "tax", **bad}
