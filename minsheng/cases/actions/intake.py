@@ -372,7 +372,8 @@ def _validate(intake: Intake) -> dict:
     check_date(intake.applied_on, field="applied_on", label="原申请日期")
     if intake.applied_on and intake.applied_on > clock_now().date():
         raise ActionError("原申请日期不能晚于今天。", field="applied_on")
-    if intake.handle_days is not None and not (isinstance(intake.handle_days, int) and 1 <= intake.handle_days <= 365):
+    if intake.handle_days is not None and (not isinstance(intake.handle_days, int) or isinstance(intake.handle_days, bool)
+                                           or not 1 <= intake.handle_days <= 365):
         raise ActionError("办理时限应为1到365个工作日。", field="handle_days")
     values["handle_days"] = intake.handle_days
     values["linked_case"] = _linked_case(intake)
