@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minsheng.enterprises",
     "minsheng.inspections",
     "minsheng.policies",
+    "minsheng.evaluation",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

@@ -23,8 +23,11 @@ LAYERS = {
     "enterprises": ({"core", "org", "cases"}, False),
     # Inspections are of the registry's firms; the registry shows them through its panels.
     "inspections": ({"core", "org", "cases", "enterprises"}, False),
-    # Policies match the registry's firms; applications will be cases.
+    # Policies match the registry's firms; applications are cases.
     "policies": ({"core", "org", "cases", "enterprises"}, False),
+    # The evaluation's reform tasks and rectifications run on the pledge engine; the services the
+    # platform itself runs (cases, lift approvals, policy payments) are measured from their events.
+    "evaluation": ({"core", "org", "pledges", "cases", "elevators", "enterprises", "policies"}, False),
 }
 
 

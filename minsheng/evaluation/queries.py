@@ -1,0 +1,150 @@
+"""Reads of the evaluation: a period's scores of every region measured under a framework (the
+indicators' frontier and worst over the regions of a level, dtf, the weighted roll-up, the
+ranking), the full-mark indicators, each indicator's gap to its benchmark."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from minsheng.evaluation import scoring
+from minsheng.evaluation.models import Benchmark, FirstIndicator, Framework, Measurement, SecondIndicator
+from minsheng.org.models import Region, RegionLevel
+
+
+@dataclass
+class IndicatorScore:
+    indicator: SecondIndicator
+    value: Decimal | None
+    score: float | None
+    full_mark: bool = False  # reached the frontier the framework states (the national best)
+
+
+@dataclass
+class FirstScore:
+    first: FirstIndicator
+    score: float | None
+    seconds: list[IndicatorScore]
+    complete: bool  # every second-level indicator measured
+
+
+@dataclass
+class RegionScore:
+    region: Region
+    overall: float | None
+    firsts: list[FirstScore]
+    complete: bool
+    rank: int | None = None
+
+    @property
+    def full_marks(self) -> list[SecondIndicator]:
+        return [item.indicator for first in self.firsts for item in first.seconds if item.full_mark]
+
+
+@dataclass
+class Board:
+    framework: Framework
+    period: int
+    regions: list[RegionScore]  # ranked: the best overall score first
+    bounds: dict[int, scoring.Bounds | None] = field(default_factory=dict)  # by second-level indicator id
+
+
+def structure(framework: Framework) -> list[tuple[FirstIndicator, list[SecondIndicator]]]:
+    firsts = list(framework.first_indicators.prefetch_related("seconds"))
+    return [(first, list(first.seconds.all())) for first in firsts]
+
+
+def _weighted(pairs: list[tuple[float, Decimal]]) -> float | None:
+    """The weighted mean of the scores present, their weights renormalised to sum to 1 (a region
+    that lacks a measurement is scored on the rest, and marked incomplete)."""
+    if not pairs:
+        return None
+    total = sum(float(weight) for _, weight in pairs)
+    if total <= 0:
+        return None
+    return scoring.roll_up([score for score, _ in pairs], [float(weight) / total for _, weight in pairs])
+
+
+def _full_mark(indicator: SecondIndicator, value: Decimal) -> bool:
+    if indicator.stated_best is None:
+        return False
+    return value <= indicator.stated_best if indicator.lower_is_better else value >= indicator.stated_best
+
+
+def board(framework: Framework, period: int, *, level: str = RegionLevel.COUNTY) -> Board:
+    """Every region of `level` measured in `period`, scored and ranked. Each indicator's frontier
+    and worst are the best and worst values of those regions, unless the framework states them;
+    an indicator on which every region stands alike scores 100 for all."""
+    layout = structure(framework)
+    measured = (Measurement.objects.filter(indicator__first__framework=framework, period=period, region__level=level)
+                .select_related("region"))
+    values: dict[int, dict[int, Decimal]] = {}
+    regions: dict[int, Region] = {}
+    for row in measured:
+        values.setdefault(row.region_id, {})[row.indicator_id] = row.value
+        regions[row.region_id] = row.region
+    bounds = {}
+    for _, seconds in layout:
+        for indicator in seconds:
+            observed = [by_indicator[indicator.pk] for by_indicator in values.values() if indicator.pk in by_indicator]
+            bounds[indicator.pk] = scoring.bounds(observed, lower_is_better=indicator.lower_is_better,
+                                                  stated_best=indicator.stated_best,
+                                                  stated_worst=indicator.stated_worst) if observed else None
+    scored = [score_region(region, layout, values.get(region.pk, {}), bounds) for region in regions.values()]
+    scored.sort(key=lambda row: (row.overall is None, -(row.overall or 0), row.region.code))
+    for rank, row in enumerate(scored, start=1):
+        row.rank = rank if row.overall is not None else None
+    return Board(framework, period, scored, bounds)
+
+
+def score_region(region: Region, layout, values: dict[int, Decimal], bounds: dict) -> RegionScore:
+    firsts, complete = [], True
+    for first, seconds in layout:
+        items, pairs = [], []
+        for indicator in seconds:
+            value = values.get(indicator.pk)
+            if value is None:
+                items.append(IndicatorScore(indicator, None, None))
+                continue
+            limits = bounds.get(indicator.pk)
+            score = 100.0 if limits is None else scoring.dtf(value, limits.best, limits.worst)
+            items.append(IndicatorScore(indicator, value, score, _full_mark(indicator, value)))
+            pairs.append((score, indicator.weight))
+        first_complete = len(pairs) == len(seconds)
+        complete = complete and first_complete
+        firsts.append(FirstScore(first, _weighted(pairs), items, first_complete))
+    overall = _weighted([(first.score, first.first.weight) for first in firsts if first.score is not None])
+    return RegionScore(region, overall, firsts, complete)
+
+
+def latest_framework(scope: str | None = None) -> Framework | None:
+    frameworks = Framework.objects.all()
+    if scope:
+        frameworks = frameworks.filter(scope=scope)
+    return frameworks.order_by("-year", "-version", "-pk").first()
+
+
+@dataclass
+class Gap:
+    indicator: SecondIndicator
+    ours: Decimal | None
+    benchmark: Benchmark
+    gap: Decimal | None  # how far ours is from the benchmark's value, in the indicator's unit (positive: behind)
+    share: float | None  # the gap as a share of the indicator's plausible range: what orders the next reform list
+
+
+def gaps(framework: Framework, region: Region, period: int) -> list[Gap]:
+    """Each benchmarked indicator's value here beside the benchmark city's, the furthest behind first."""
+    ours = dict(Measurement.objects.filter(indicator__first__framework=framework, region=region, period=period)
+                .values_list("indicator_id", "value"))
+    found = []
+    for benchmark in (Benchmark.objects.filter(first__framework=framework, second__isnull=False, value__isnull=False)
+                      .select_related("first", "second")):
+        indicator = benchmark.second
+        value = ours.get(indicator.pk)
+        gap = share = None
+        if value is not None:
+            gap = (value - benchmark.value) if indicator.lower_is_better else (benchmark.value - value)
+            span = indicator.plausible_max - indicator.plausible_min
+            share = float(gap / span) if span else None
+        found.append(Gap(indicator, value, benchmark, gap, share))
+    found.sort(key=lambda item: (item.share is None, -(item.share or 0)))
+    return found
