@@ -18,6 +18,7 @@ from minsheng.pledges.models import (
     Evidence,
     FocusArea,
     Level,
+    ListKind,
     Milestone,
     PledgeEvent,
     PledgeItem,
@@ -144,13 +145,17 @@ def do_create_item(pledge_list: PledgeList, draft: ItemDraft, *, actor: User | N
 
 @transaction.atomic
 def do_import_pledge_list(
-    *, title: str, year: int, region: Region, drafts: list[ItemDraft], actor: User | None
+    *, title: str, year: int, region: Region, drafts: list[ItemDraft], actor: User | None,
+    kind: str = ListKind.PRACTICAL,
 ) -> PledgeList:
     """Create a list with all its items at once. The caller has checked each row (pledges.xlsx);
-    this re-checks the rules that span rows and creates everything or nothing."""
-    pledge_list = PledgeList(title=title, year=year, region=region)
+    this re-checks the rules that span rows and creates everything or nothing. A reform task list
+    or a rectification list is the same engine (ListKind)."""
+    if kind not in ListKind.values:
+        raise ActionError("未知的清单类型。", field="kind")
+    pledge_list = PledgeList(title=title, year=year, region=region, kind=kind)
     if actor is not None and not can_manage_list(actor, pledge_list):
-        raise NotAllowed("只有本地区的管理员或督办员可以导入实事清单。")
+        raise NotAllowed(f"只有本地区的管理员或督办员可以导入{ListKind(kind).label}。")
     if PledgeList.objects.filter(year=year, region=region, title=title).exists():
         raise ActionError(f"{region}{year}年已有名为“{title}”的清单，请换一个名称。", field="title")
     if not drafts:

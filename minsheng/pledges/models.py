@@ -27,7 +27,19 @@ class FocusArea(models.Model):
         return self.name
 
 
+class ListKind(models.TextChoices):
+    """What a list's items are promises of: the same engine (owners, deadlines, progress, derived
+    status, xlsx, timeline) runs the practical matters, the business-environment reform tasks and
+    the rectifications of problems found (evaluation, issue 14). The public board counts the
+    practical matters only."""
+
+    PRACTICAL = "practical", "实事清单"
+    REFORM = "reform", "改革任务清单"
+    RECTIFICATION = "rectification", "整改任务清单"
+
+
 class PledgeList(models.Model):
+    kind = models.CharField("清单类型", max_length=14, choices=ListKind.choices, default=ListKind.PRACTICAL)
     title = models.CharField("清单名称", max_length=100)
     year = models.PositiveSmallIntegerField("年度")
     region = models.ForeignKey(Region, verbose_name="制定地区", on_delete=models.PROTECT, related_name="pledge_lists")

@@ -12,7 +12,7 @@ from minsheng.core.words import search_words
 from minsheng.core.errors import NotFound
 from minsheng.org.access import is_staff_member, jurisdiction
 from minsheng.org.models import Region, RegionLevel, User
-from minsheng.pledges.models import FocusArea, Level, PledgeEvent, PledgeItem, PledgeList, Status
+from minsheng.pledges.models import FocusArea, Level, ListKind, PledgeEvent, PledgeItem, PledgeList, Status
 
 BOARD_CACHE_SECONDS = 600
 
@@ -48,7 +48,8 @@ class BoardFigures:
 
 
 def board_years() -> list[int]:
-    return list(PledgeList.objects.order_by("-year").values_list("year", flat=True).distinct())
+    return list(PledgeList.objects.filter(kind=ListKind.PRACTICAL).order_by("-year").values_list("year", flat=True)
+                .distinct())
 
 
 def _counts(items, today: date) -> dict:
@@ -61,7 +62,7 @@ def _counts(items, today: date) -> dict:
 
 def compute_board(year: int, today: date) -> BoardFigures:
     """Every figure on the board, counted from the top-level items (sub-items roll up into them)."""
-    items = PledgeItem.objects.top_level().filter(pledge_list__year=year)
+    items = PledgeItem.objects.top_level().filter(pledge_list__year=year, pledge_list__kind=ListKind.PRACTICAL)
     overall = Tally("合计", **_counts(items, today))
     city = Tally("市本级", key="city", **_counts(items.filter(level=Level.CITY), today))
     county = Tally("县级", key="county", **_counts(items.filter(level=Level.COUNTY), today))
@@ -142,8 +143,10 @@ def region_filter(region: str) -> Q | None:
     return owned | located
 
 
-def search_items(*, year: int | None, query: str = "", region: str = "", area: str = "", status: str = "", today: date):
-    items = PledgeItem.objects.select_related("region", "location", "lead_department", "focus_area", "parent")
+def search_items(*, year: int | None, query: str = "", region: str = "", area: str = "", status: str = "", today: date,
+                 kind: str = ListKind.PRACTICAL):
+    items = (PledgeItem.objects.select_related("region", "location", "lead_department", "focus_area", "parent")
+             .filter(pledge_list__kind=kind))
     if region:
         where = region_filter(region)
         items = items.filter(where) if where is not None else items.none()

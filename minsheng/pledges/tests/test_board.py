@@ -115,3 +115,25 @@ def test_staff_see_their_departments_items_late_first(client, people, lists):
     assert items[0].status == "late"
     page = response.content.decode()
     assert "滞后1项" in page
+
+
+def test_the_board_counts_the_practical_matters_only(people):
+    """A reform task list or a rectification list runs on the same engine but is not a
+    practical matter: the public board and the item search leave it out."""
+    from datetime import date
+
+    from minsheng.pledges import queries
+    from minsheng.pledges.models import ListKind
+
+    practical = make_pledge_list(people.city, year=2026)
+    reform = make_pledge_list(people.city, year=2026, title="2026年优化营商环境改革任务清单")
+    reform.kind = ListKind.REFORM
+    reform.save()
+    make_item(practical, people.city_housing, title="老旧小区加装电梯")
+    make_item(reform, people.city_housing, title="企业开办一日办结")
+    board = queries.compute_board(2026, date(2026, 12, 1))
+    assert board.overall.total == 1
+    found = [item.title for item in queries.search_items(year=2026, today=date(2026, 12, 1))]
+    assert found == ["老旧小区加装电梯"]
+    reform_items = queries.search_items(year=2026, today=date(2026, 12, 1), kind=ListKind.REFORM)
+    assert [item.title for item in reform_items] == ["企业开办一日办结"]
