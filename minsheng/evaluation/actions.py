@@ -21,6 +21,7 @@ from minsheng.evaluation.models import (
     FirstIndicator,
     Framework,
     Measurement,
+    ReformTask,
     Scope,
     SecondIndicator,
 )
@@ -286,3 +287,78 @@ def do_set_benchmark(first: FirstIndicator, *, city: str, practice_name: str, pr
                 note=f"{first.name}：{benchmark.city}“{benchmark.practice_name}”",
                 data={"first": first.code, "second": second.code if second else "", "city": benchmark.city})
     return benchmark
+
+
+# --- the reform task list, on the pledge engine --------------------------------------------------------
+
+INDICATOR_HEADERS = {"序号": "number", "对应指标": "indicators", "评价指标": "indicators", "指标": "indicators"}
+
+
+def read_reform_indicators(data: bytes, framework: Framework) -> tuple[dict[str, tuple], list[dict]]:
+    """The 对应指标 column of a reform task workbook: for each task number, its first-level
+    indicator and any second-level ones (names or codes, separated by 、or ；); problems by row."""
+    from minsheng.core.spreadsheets import SheetError, cell_text, read_rows
+
+    firsts = {}
+    seconds = {}
+    for first in framework.first_indicators.prefetch_related("seconds"):
+        firsts[first.name] = firsts[first.code] = first
+        for second in first.seconds.all():
+            seconds[second.name] = seconds[second.code] = second
+    try:
+        rows = list(read_rows(data, INDICATOR_HEADERS, [("number", "序号"), ("indicators", "对应指标")]))
+    except SheetError as error:
+        raise ActionError(error.message, field="file") from None
+    found, problems = {}, []
+    for row_number, cells in rows:
+        number = cell_text(cells.get("number"))
+        names = [name.strip() for name in cell_text(cells.get("indicators")).replace("；", "、").replace(";", "、").split("、")
+                 if name.strip()]
+        if not names:
+            problems.append({"row": row_number, "column": "对应指标", "message": "必填：写明改革任务对应的评价指标。"})
+            continue
+        first, chosen = None, []
+        for name in names:
+            if name in firsts:
+                first = first or firsts[name]
+            elif name in seconds:
+                chosen.append(seconds[name])
+            else:
+                problems.append({"row": row_number, "column": "对应指标", "message": f"“{name[:30]}”不是{framework.name}的指标。"})
+        first = first or (chosen[0].first if chosen else None)
+        if first is not None and any(second.first_id != first.pk for second in chosen):
+            problems.append({"row": row_number, "column": "对应指标", "message": "二级指标应属于同一个一级指标。"})
+        if first is not None:
+            found[number] = (first, chosen)
+    return found, problems
+
+
+@transaction.atomic
+def do_import_reform_list(data: bytes, framework: Framework, *, title: str, year: int, region, actor):
+    """A reform task list from its workbook: the pledge engine's columns (owners, deadlines,
+    milestones...) and 对应指标, every row checked first; the list (kind 改革任务清单) and each
+    task's indicator are created together, or nothing."""
+    from minsheng.pledges import xlsx as pledge_xlsx
+    from minsheng.pledges.actions import do_import_pledge_list
+    from minsheng.pledges.models import ListKind, PledgeList
+
+    if actor is not None and not rules.may_keep_frameworks(actor):
+        raise NotAllowed("只有市营商办的督办员或管理员可以导入改革任务清单。")
+    parsed = pledge_xlsx.read_workbook(data, PledgeList(title=title, year=year, region=region, kind=ListKind.REFORM))
+    problems = [{"row": error.row, "column": error.column, "message": error.message} for error in parsed.errors]
+    links, link_problems = ({}, []) if any(p["row"] == 0 for p in problems) else read_reform_indicators(data, framework)
+    problems += link_problems
+    if problems:
+        raise FrameworkRefused(sorted(problems, key=lambda problem: problem["row"] or 0))
+    pledge_list = do_import_pledge_list(title=title, year=year, region=region, drafts=parsed.drafts, actor=actor,
+                                        kind=ListKind.REFORM)
+    tasks = 0
+    for item in pledge_list.items.all():
+        first, chosen = links[item.number]
+        task = ReformTask.objects.create(item=item, first=first)
+        task.seconds.set(chosen)
+        tasks += 1
+    write_event(EventKind.REFORM_LIST_IMPORTED, actor=actor, framework=framework, region=region, is_public=True,
+                note=f"导入《{title}》：改革任务{tasks}项，对应{len({first.pk for first, _ in links.values()})}个一级指标",
+                data={"list": pledge_list.pk, "tasks": tasks})
+    return pledge_list

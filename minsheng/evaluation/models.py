@@ -144,10 +144,28 @@ class Benchmark(models.Model):
         return f"{self.city}：{self.practice_name}"
 
 
+class ReformTask(models.Model):
+    """A reform task of the pledge engine (an item of a list of kind 改革任务清单) tied to the
+    indicator it improves: the public and the leaders see the progress per indicator."""
+
+    item = models.OneToOneField("pledges.PledgeItem", verbose_name="改革任务", on_delete=models.CASCADE,
+                                related_name="reform_task")
+    first = models.ForeignKey(FirstIndicator, verbose_name="一级指标", on_delete=models.PROTECT, related_name="reform_tasks")
+    seconds = models.ManyToManyField(SecondIndicator, verbose_name="二级指标", blank=True, related_name="reform_tasks")
+
+    class Meta:
+        verbose_name = "改革任务"
+        verbose_name_plural = "改革任务"
+
+    def __str__(self) -> str:
+        return f"{self.first.name}：{self.item.title}"
+
+
 class EventKind(models.TextChoices):
     FRAMEWORK_IMPORTED = "framework_imported", "导入指标体系"
     MEASURED = "measured", "记录测量值"
     BENCHMARK_SET = "benchmark_set", "记录标杆做法"
+    REFORM_LIST_IMPORTED = "reform_list_imported", "导入改革任务清单"
 
 
 class EvaluationEvent(BaseEvent):

@@ -148,3 +148,37 @@ def gaps(framework: Framework, region: Region, period: int) -> list[Gap]:
         found.append(Gap(indicator, value, benchmark, gap, share))
     found.sort(key=lambda item: (item.share is None, -(item.share or 0)))
     return found
+
+
+@dataclass
+class IndicatorProgress:
+    first: FirstIndicator
+    total: int
+    done: int
+    late: int
+    in_progress: int
+    not_started: int
+
+
+def reform_progress(framework: Framework, today) -> list[IndicatorProgress]:
+    """The reform tasks' progress per first-level indicator: their top-level items counted by the
+    pledge engine's derived status, one aggregate query."""
+    from django.db.models import Count, Q
+
+    from minsheng.pledges.models import PledgeItem
+
+    rows = {row["reform_task__first"]: row for row in (
+        PledgeItem.objects.top_level().filter(reform_task__first__framework=framework)
+        .values("reform_task__first").annotate(
+            total=Count("id"), done=Count("id", filter=Q(percent__gte=100)),
+            late=Count("id", filter=Q(percent__lt=100, deadline__lt=today)),
+            not_started=Count("id", filter=Q(percent__lte=0, deadline__gte=today))))}
+    found = []
+    for first in framework.first_indicators.all():
+        row = rows.get(first.pk)
+        if row is None:
+            found.append(IndicatorProgress(first, 0, 0, 0, 0, 0))
+            continue
+        in_progress = row["total"] - row["done"] - row["late"] - row["not_started"]
+        found.append(IndicatorProgress(first, row["total"], row["done"], row["late"], in_progress, row["not_started"]))
+    return found
