@@ -39,10 +39,11 @@ FRAMEWORK_COLUMNS = {
 }
 
 
-def write_event(kind: str, *, actor, framework=None, region=None, note: str = "", data: dict | None = None,
-                is_public: bool = False) -> EvaluationEvent:
-    return EvaluationEvent.objects.create(kind=kind, actor=actor, framework=framework, region=region, note=note,
-                                          data=data or {}, is_public=is_public, created_at=clock.now())
+def write_event(kind: str, *, actor, framework=None, region=None, service=None, walk=None, note: str = "",
+                data: dict | None = None, is_public: bool = False) -> EvaluationEvent:
+    return EvaluationEvent.objects.create(kind=kind, actor=actor, framework=framework, region=region, service=service,
+                                          walk=walk, note=note, data=data or {}, is_public=is_public,
+                                          created_at=clock.now())
 
 
 def _decimal(value, label: str, *, required: bool = True) -> Decimal | None:
@@ -362,3 +363,180 @@ def do_import_reform_list(data: bytes, framework: Framework, *, title: str, year
                 note=f"导入《{title}》：改革任务{tasks}项，对应{len({first.pk for first, _ in links.values()})}个一级指标",
                 data={"list": pledge_list.pk, "tasks": tasks})
     return pledge_list
+
+
+# --- services and the heads' walk-throughs (局长走流程) -------------------------------------------------
+
+MAX_LIST = 60  # steps, materials or problems of one service or walk-through
+
+
+def _text_list(values, field: str, label: str, *, max_length: int = 100) -> list[str]:
+    if not isinstance(values, (list, tuple)) or len(values) > MAX_LIST:
+        raise ActionError(f"{label}应为一组（最多{MAX_LIST}项）。", field=field)
+    return [clean_text(value, field=field, label=label, max_length=max_length) for value in values]
+
+
+def _days(value, field: str, label: str, *, required: bool = True) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise ActionError(f"请填写{label}。", field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+        raise ActionError(f"{label}应为0到365之间的整数个工作日。", field=field)
+    return value
+
+
+def _service_values(*, promised_days, statutory_days, materials, steps, online, measure) -> dict:
+    from minsheng.evaluation.models import Measure
+
+    values = {"promised_days": _days(promised_days, "promised_days", "承诺时限"),
+              "statutory_days": _days(statutory_days, "statutory_days", "法定时限", required=False),
+              "materials": _text_list(materials, "materials", "申请材料"),
+              "steps": _text_list(steps, "steps", "办理环节"), "online": bool(online)}
+    if not values["steps"]:
+        raise ActionError("请列出办理环节。", field="steps")
+    if values["statutory_days"] is not None and values["promised_days"] > values["statutory_days"]:
+        raise ActionError("承诺时限不能长于法定时限。", field="promised_days")
+    if measure not in Measure.values:
+        raise ActionError("未知的实测方式。", field="measure")
+    values["measure"] = measure
+    return values
+
+
+@transaction.atomic
+def do_register_service(department, *, name: str, promised_days, steps, materials=(), statutory_days=None,
+                        online: bool = False, measure: str = "", actor):
+    from minsheng.evaluation.models import Service
+
+    if actor is not None and not rules.may_keep_services(actor, department):
+        raise NotAllowed("您无权登记该部门的政务服务事项。")
+    name = clean_text(name, field="name", label="事项名称", max_length=100)
+    values = _service_values(promised_days=promised_days, statutory_days=statutory_days, materials=materials,
+                             steps=steps, online=online, measure=measure)
+    if Service.objects.filter(department=department, name=name).exists():
+        raise ActionError(f"{department.name}已有事项“{name}”。", field="name")
+    service = Service.objects.create(department=department, name=name, updated_at=clock.now(), **values)
+    write_event(EventKind.SERVICE_REGISTERED, actor=actor, service=service, region=department.region, is_public=True,
+                note=f"登记{service}：{len(values['steps'])}个环节，{len(values['materials'])}份材料，承诺{values['promised_days']}个工作日",
+                data={"after": service.snapshot()})
+    return service
+
+
+@transaction.atomic
+def do_update_service(service, *, promised_days, steps, materials, reason: str, statutory_days=None,
+                      online: bool = False, actor):
+    """The service after a rectification (or any change): its before and after in the event."""
+    from minsheng.evaluation.models import Service
+
+    service = Service.objects.select_for_update().select_related("department__region").get(pk=service.pk)
+    if actor is not None and not rules.may_keep_services(actor, service.department):
+        raise NotAllowed("您无权调整该部门的政务服务事项。")
+    reason = clean_text(reason, field="reason", label="调整原因", max_length=500)
+    values = _service_values(promised_days=promised_days, statutory_days=statutory_days, materials=materials,
+                             steps=steps, online=online, measure=service.measure)
+    before = service.snapshot()
+    Service.objects.filter(pk=service.pk).update(updated_at=clock.now(), **values)
+    service.refresh_from_db()
+    after = service.snapshot()
+    write_event(EventKind.SERVICE_UPDATED, actor=actor, service=service, region=service.department.region,
+                is_public=True, note=f"调整{service}：{reason}", data={"before": before, "after": after, "reason": reason})
+    return service
+
+
+def _day(value, *, field: str, label: str):
+    """A date, or one written as 2026-12-15 (from a form or JSON); None when empty."""
+    from datetime import date as _date
+
+    from minsheng.core.text import check_date
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = _date.fromisoformat(value.strip())
+        except ValueError:
+            raise ActionError(f"{label}格式不正确，请写成2026-12-15。", field=field) from None
+    if not isinstance(value, _date):
+        raise ActionError(f"{label}应为日期。", field=field)
+    return check_date(value, field=field, label=label)
+
+
+def rectification_list(region, year: int, actor):
+    """The region's rectification list of the year, where walk-through problems become tasks."""
+    from minsheng.pledges.actions import do_open_list
+    from minsheng.pledges.models import ListKind
+
+    return do_open_list(title=f"{year}年{region.name}局长走流程问题整改清单", year=year, region=region,
+                        kind=ListKind.RECTIFICATION, actor=None)
+
+
+@transaction.atomic
+def do_record_walkthrough(service, *, walked_on, applicant_kind: str, steps, problems=(), summary: str = "", actor):
+    """A walk-through as the head did it: every step with its real time (minutes) and what was
+    asked for; every problem found becomes a rectification task of the region's list, owned by
+    the service's department, with its deadline. The service as it stood is kept for comparison."""
+    from minsheng.evaluation.models import ApplicantKind, Problem, ProblemKind, Service, WalkStep, WalkThrough
+    from minsheng.pledges.actions import ItemDraft, do_create_item
+    from minsheng.pledges.models import FocusArea, Level
+
+    service = Service.objects.select_related("department__region").get(pk=service.pk)
+    if actor is None or not rules.may_walk(actor, service):
+        raise NotAllowed("局长走流程由该事项所属部门的负责人（或本地区领导）亲自体验并记录。")
+    walked_on = _day(walked_on, field="walked_on", label="体验日期")
+    today = clock.today()
+    if walked_on is None or walked_on > today:
+        raise ActionError("请填写不晚于今天的体验日期。", field="walked_on")
+    if applicant_kind not in ApplicantKind.values:
+        raise ActionError("请选择以何种身份办理。", field="applicant_kind")
+    if not isinstance(steps, (list, tuple)) or not steps or len(steps) > MAX_LIST:
+        raise ActionError("请逐个记录体验的环节（至少一个）。", field="steps")
+    checked_steps = []
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            raise ActionError(f"第{number}个环节应写明名称和用时。", field="steps")
+        name = clean_text(step.get("name"), field="steps", label=f"第{number}个环节的名称", max_length=100)
+        minutes = step.get("minutes")
+        if minutes in (None, ""):
+            raise ActionError(f"第{number}个环节“{name}”没有填写实际用时。", field="steps")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 60 * 24 * 90:
+            raise ActionError(f"第{number}个环节“{name}”的用时应为正整数分钟。", field="steps")
+        checked_steps.append((name, minutes, _text_list(step.get("materials", []), "steps", f"第{number}个环节索要的材料"),
+                              clean_text(step.get("note", ""), field="steps", label="说明", max_length=300, required=False)))
+    if not isinstance(problems, (list, tuple)) or len(problems) > MAX_LIST:
+        raise ActionError(f"发现的问题最多{MAX_LIST}个。", field="problems")
+    checked_problems = []
+    for number, problem in enumerate(problems, start=1):
+        if not isinstance(problem, dict):
+            raise ActionError(f"第{number}个问题应写明类型、内容和整改期限。", field="problems")
+        if problem.get("kind") not in ProblemKind.values:
+            raise ActionError(f"请选择第{number}个问题的类型。", field="problems")
+        description = clean_text(problem.get("description"), field="problems", label=f"第{number}个问题", max_length=1000)
+        deadline = _day(problem.get("deadline"), field="problems", label=f"第{number}个问题的整改期限")
+        if deadline is None or deadline < today:
+            raise ActionError(f"第{number}个问题的整改期限应不早于今天。", field="problems")
+        checked_problems.append((problem["kind"], description, deadline))
+    summary = clean_text(summary, field="summary", label="体验情况", max_length=2000, required=False)
+
+    walk = WalkThrough.objects.create(service=service, walker=actor, walked_on=walked_on, applicant_kind=applicant_kind,
+                                      summary=summary, service_before=service.snapshot(), created_at=clock.now())
+    WalkStep.objects.bulk_create(WalkStep(walk=walk, position=n, name=name, minutes=minutes, materials_asked=materials,
+                                          note=note) for n, (name, minutes, materials, note) in enumerate(checked_steps, 1))
+    region = service.department.region
+    if checked_problems:
+        pledge_list = rectification_list(region, today.year, actor)
+        area, _ = FocusArea.objects.get_or_create(name="优化营商环境", defaults={"order": 90})  # the lists' grouping
+        next_number = pledge_list.items.count() + 1
+        for offset, (kind, description, deadline) in enumerate(checked_problems):
+            title = f"{service.name}：{ProblemKind(kind).label}"
+            draft = ItemDraft(number=str(next_number + offset), title=title[:200], focus_area=area,
+                              level=Level.CITY if region.county is None else Level.COUNTY, region=region,
+                              lead_department=service.department, start_date=today, deadline=deadline,
+                              description=description, target=f"{service.department.name}局长走流程发现的问题整改到位")
+            item = do_create_item(pledge_list, draft, actor=None)
+            Problem.objects.create(walk=walk, kind=kind, description=description, item=item)
+    total = sum(minutes for _, minutes, _, _ in checked_steps)
+    write_event(EventKind.WALKED, actor=actor, service=service, walk=walk, region=region, is_public=True,
+                note=f"{actor.full_name or actor.username}以{ApplicantKind(applicant_kind).label}身份体验“{service.name}”："
+                     f"{len(checked_steps)}个环节，用时{total}分钟，发现问题{len(checked_problems)}个",
+                data={"steps": len(checked_steps), "minutes": total, "problems": len(checked_problems)})
+    return walk

@@ -161,11 +161,127 @@ class ReformTask(models.Model):
         return f"{self.first.name}：{self.item.title}"
 
 
+# --- government services and the heads' walk-throughs (局长走流程) ---------------------------------------
+
+class Measure(models.TextChoices):
+    """Services the platform itself runs, whose real working days are measured from its events
+    (measures.py) and shown beside the promised limit."""
+
+    NONE = "", "不由本平台办理"
+    POLICY_APPLICATION = "policy_application", "惠企政策申报兑现（申报至拨付）"
+    POLICY_AUTOMATIC = "policy_automatic", "惠企政策免申即享（匹配至拨付）"
+    ELEVATOR_JOINT_REVIEW = "elevator_joint_review", "加装电梯联合审查"
+    ELEVATOR_PERMIT = "elevator_permit", "加装电梯施工许可"
+    STUCK_MATTER = "stuck_matter", "办不成事反映办理"
+
+
+class Service(models.Model):
+    """A government service (政务服务事项) as its department offers it: the statutory and the
+    promised limit in working days, the materials asked for, the steps, whether it can be done
+    online. Changed only by do_update_service, whose events keep every before and after."""
+
+    department = models.ForeignKey("org.Department", verbose_name="实施部门", on_delete=models.PROTECT,
+                                   related_name="services")
+    name = models.CharField("事项名称", max_length=100)
+    statutory_days = models.PositiveSmallIntegerField("法定时限（工作日）", null=True, blank=True)
+    promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
+    materials = models.JSONField("申请材料", default=list)
+    steps = models.JSONField("办理环节", default=list)
+    online = models.BooleanField("可全程网办", default=False)
+    measure = models.CharField("本平台实测", max_length=24, choices=Measure.choices, blank=True)
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "政务服务事项"
+        verbose_name_plural = "政务服务事项"
+        ordering = ["department", "name"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="service_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.department.name}：{self.name}"
+
+    def snapshot(self) -> dict:
+        """What a walk-through compares before and after."""
+        return {"steps": len(self.steps), "materials": len(self.materials), "promised_days": self.promised_days,
+                "online": self.online}
+
+
+class ApplicantKind(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    INDIVIDUAL_BUSINESS = "individual_business", "个体工商户"
+    RESIDENT = "resident", "个人"
+
+
+class WalkThrough(models.Model):
+    """A head walking their own department's service as an applicant would (局长走流程): each
+    step with the time it really took, what was asked for, and the problems found, each a
+    rectification task on the pledge engine. The service as it stood is kept to compare with."""
+
+    service = models.ForeignKey(Service, verbose_name="事项", on_delete=models.PROTECT, related_name="walkthroughs")
+    walker = models.ForeignKey("org.User", verbose_name="体验人", on_delete=models.PROTECT, related_name="walkthroughs")
+    walked_on = models.DateField("体验日期")
+    applicant_kind = models.CharField("以何种身份办理", max_length=20, choices=ApplicantKind.choices)
+    summary = models.TextField("体验情况", blank=True)
+    service_before = models.JSONField("体验时的事项", default=dict)
+    created_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = "局长走流程"
+        verbose_name_plural = "局长走流程"
+        ordering = ["-walked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.walker}体验{self.service.name}"
+
+
+class WalkStep(models.Model):
+    walk = models.ForeignKey(WalkThrough, verbose_name="走流程", on_delete=models.CASCADE, related_name="walk_steps")
+    position = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("环节", max_length=100)
+    minutes = models.PositiveIntegerField("实际用时（分钟）")
+    materials_asked = models.JSONField("索要的材料", default=list)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "走流程环节"
+        verbose_name_plural = "走流程环节"
+        ordering = ["walk", "position"]
+        constraints = [models.UniqueConstraint(fields=["walk", "position"], name="walk_step_position")]
+
+
+class ProblemKind(models.TextChoices):
+    STEPS = "steps", "环节可以压减"
+    MATERIALS = "materials", "材料可以精简"
+    TIME = "time", "时限可以缩短"
+    ONLINE = "online", "可以网上办"
+    SERVICE = "service", "服务态度和指引"
+    OTHER = "other", "其他"
+
+
+class Problem(models.Model):
+    """A problem a walk-through found, and the rectification task that fixes it (an item of the
+    region's 整改任务清单, with its owner and deadline: the pledge engine's progress and status)."""
+
+    walk = models.ForeignKey(WalkThrough, verbose_name="走流程", on_delete=models.CASCADE, related_name="problems")
+    kind = models.CharField("问题类型", max_length=12, choices=ProblemKind.choices)
+    description = models.TextField("发现的问题")
+    item = models.OneToOneField("pledges.PledgeItem", verbose_name="整改任务", on_delete=models.PROTECT,
+                                related_name="walk_problem")
+
+    class Meta:
+        verbose_name = "走流程发现的问题"
+        verbose_name_plural = "走流程发现的问题"
+        ordering = ["walk", "pk"]
+
+
 class EventKind(models.TextChoices):
     FRAMEWORK_IMPORTED = "framework_imported", "导入指标体系"
     MEASURED = "measured", "记录测量值"
     BENCHMARK_SET = "benchmark_set", "记录标杆做法"
     REFORM_LIST_IMPORTED = "reform_list_imported", "导入改革任务清单"
+    SERVICE_REGISTERED = "service_registered", "登记政务服务事项"
+    SERVICE_UPDATED = "service_updated", "调整政务服务事项"
+    WALKED = "walked", "局长走流程"
 
 
 class EvaluationEvent(BaseEvent):
@@ -173,6 +289,10 @@ class EvaluationEvent(BaseEvent):
                                   related_name="events")
     region = models.ForeignKey(Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    service = models.ForeignKey(Service, verbose_name="事项", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="events")
+    walk = models.ForeignKey(WalkThrough, verbose_name="走流程", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="events")
 
     class Meta(BaseEvent.Meta):
         verbose_name = "评价记录"

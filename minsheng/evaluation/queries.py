@@ -182,3 +182,25 @@ def reform_progress(framework: Framework, today) -> list[IndicatorProgress]:
         in_progress = row["total"] - row["done"] - row["late"] - row["not_started"]
         found.append(IndicatorProgress(first, row["total"], row["done"], row["late"], in_progress, row["not_started"]))
     return found
+
+
+@dataclass
+class WalkOutcome:
+    walk: object
+    problems: list  # (problem, status) with the rectification task's derived status
+    open: int
+    before: dict
+    after: dict | None  # the service now, once every rectification is done
+
+
+def walk_outcome(walk, today) -> WalkOutcome:
+    """A walk-through's problems with their rectification's status, and the service before and,
+    once every problem is fixed, after."""
+    from minsheng.pledges.models import Status
+
+    problems = [(problem, problem.item.status_on(today)) for problem in walk.problems.select_related("item")]
+    open_count = sum(1 for _, status in problems if status != Status.DONE)
+    from minsheng.evaluation.models import Service
+
+    after = Service.objects.get(pk=walk.service_id).snapshot() if problems and open_count == 0 else None
+    return WalkOutcome(walk, problems, open_count, walk.service_before, after)

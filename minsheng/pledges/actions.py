@@ -176,6 +176,24 @@ def do_import_pledge_list(
 
 
 @transaction.atomic
+def do_open_list(*, title: str, year: int, region: Region, kind: str, actor: User | None) -> PledgeList:
+    """An empty list that items join one by one (a rectification list grows as walk-throughs find
+    problems); the one of that title, year and region when it exists already."""
+    if kind not in ListKind.values:
+        raise ActionError("未知的清单类型。", field="kind")
+    pledge_list = PledgeList(title=title, year=year, region=region, kind=kind)
+    if actor is not None and not can_manage_list(actor, pledge_list):
+        raise NotAllowed(f"只有本地区的管理员或督办员可以建立{ListKind(kind).label}。")
+    existing = PledgeList.objects.select_for_update().filter(year=year, region=region, title=title).first()
+    if existing is not None:
+        if existing.kind != kind:
+            raise ActionError(f"{region}{year}年已有名为“{title}”的{existing.get_kind_display()}。", field="title")
+        return existing
+    pledge_list.save()
+    return pledge_list
+
+
+@transaction.atomic
 def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_departments=None) -> PledgeItem:
     """Change an item's descriptive fields; progress is never edited here, only posted."""
     item = PledgeItem.objects.select_for_update().select_related("pledge_list__region").get(pk=item.pk)
