@@ -100,13 +100,13 @@ class FrameworkRefused(ActionError):
     {"row", "column", "message"}; the message names the first few, on the field "file"."""
 
     def __init__(self, problems: list[dict]):
-        shown = "；".join(_problem_text(problem) for problem in problems[:5])
+        shown = "；".join(problem_text(problem) for problem in problems[:5])
         more = f"等{len(problems)}处" if len(problems) > 5 else ""
         super().__init__(f"指标体系有误，未导入：{shown}{more}。", field="file")
         self.problems = problems
 
 
-def _problem_text(problem: dict) -> str:
+def problem_text(problem: dict) -> str:
     where = f"第{problem['row']}行" if problem.get("row") else "整表"
     return f"{where}「{problem['column']}」{problem['message']}" if problem.get("column") else f"{where}：{problem['message']}"
 

@@ -204,3 +204,60 @@ def walk_outcome(walk, today) -> WalkOutcome:
 
     after = Service.objects.get(pk=walk.service_id).snapshot() if problems and open_count == 0 else None
     return WalkOutcome(walk, problems, open_count, walk.service_before, after)
+
+
+def periods(framework: Framework) -> list[int]:
+    return sorted(set(Measurement.objects.filter(indicator__first__framework=framework)
+                      .values_list("period", flat=True)))
+
+
+@dataclass
+class RankingSeries:
+    periods: list[int]
+    rows: list[tuple[Region, list[int | None], list[float | None]]]  # each county's rank and score by period
+
+
+def ranking_over_periods(framework: Framework) -> RankingSeries:
+    """Each county's rank and overall score in each period measured, for the chart and its table;
+    the counties in their latest rank."""
+    years = periods(framework)
+    boards = [board(framework, year) for year in years]
+    regions: dict[int, Region] = {}
+    ranks: dict[int, list] = {}
+    scores: dict[int, list] = {}
+    for index, one in enumerate(boards):
+        for row in one.regions:
+            regions[row.region.pk] = row.region
+            ranks.setdefault(row.region.pk, [None] * len(years))[index] = row.rank
+            scores.setdefault(row.region.pk, [None] * len(years))[index] = (
+                round(row.overall, 2) if row.overall is not None else None)
+    order = sorted(regions, key=lambda pk: (ranks[pk][-1] is None, ranks[pk][-1] or 0, regions[pk].code))
+    return RankingSeries(years, [(regions[pk], ranks[pk], scores[pk]) for pk in order])
+
+
+@dataclass
+class DepartmentWalks:
+    department: object
+    walks: int
+    problems: int
+    fixed: int
+
+
+def walks_by_department(region: Region | None, today) -> list[DepartmentWalks]:
+    """Walk-throughs and the problems they found, fixed or not, per department (of a region)."""
+    from minsheng.evaluation.models import Problem, WalkThrough
+    from minsheng.pledges.models import Status
+
+    walks = WalkThrough.objects.select_related("service__department")
+    if region is not None:
+        walks = walks.filter(service__department__region__code__startswith=region.code_prefix)
+    found: dict[int, DepartmentWalks] = {}
+    for walk in walks:
+        department = walk.service.department
+        found.setdefault(department.pk, DepartmentWalks(department, 0, 0, 0)).walks += 1
+    problems = Problem.objects.filter(walk__in=walks).select_related("item", "walk__service")
+    for problem in problems:
+        row = found[problem.walk.service.department_id]
+        row.problems += 1
+        row.fixed += problem.item.status_on(today) == Status.DONE
+    return sorted(found.values(), key=lambda row: (-row.walks, row.department.name))

@@ -1,0 +1,102 @@
+"""The evaluation's pages as a leader and a head use them: the counties ranked with their full
+marks, the chart's data and its table, the reform progress per indicator; an indicator's values,
+scores and benchmark; a head records a walk-through on the form (a step without its time refused
+on the form); the office imports a framework workbook (a bad one names its rows)."""
+
+import io
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from minsheng.evaluation import actions
+from minsheng.evaluation.models import Framework, WalkThrough
+from minsheng.evaluation.tests.test_frameworks import ROWS, SHANGHAI, measure
+from minsheng.org.models import RegionLevel
+from minsheng.testing import make_region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+@pytest.fixture
+def scored(people):
+    made = actions.do_import_framework(ROWS, name="营商环境评价指标体系", year=2020, scope="national", issuer="国家发展改革委",
+                                       actor=people.sun)
+    counties = {"湖口县": people.hukou, "浔阳区": people.xunyang,
+                "瑞昌市": make_region("360481", "瑞昌市", RegionLevel.COUNTY, people.city)}
+    measure(people.sun, made, counties, {
+        "瑞昌市": {"01.1": "0.5", "01.2": "3", "02.1": "0", "02.2": "99.9"},
+        "湖口县": {"01.1": "2", "01.2": "4", "02.1": "800", "02.2": "99.5"},
+        "浔阳区": {"01.1": "5", "01.2": "6", "02.1": "1200", "02.2": "99.1"},
+    })
+    first = made.first_indicators.get(code="01")
+    actions.do_set_benchmark(first, second=first.seconds.get(code="01.1"), value="0.5", city="上海",
+                             practice_name="一网通办", practice="开办企业半天办结", source="国家发展改革委", actor=people.sun)
+    return made
+
+
+def test_the_leader_compares_the_counties_and_opens_an_indicators_benchmark(client, scored):
+    page = client.get("/evaluation/").content.decode()
+    assert "2020年度各县（市、区）排名" in page
+    assert page.index("瑞昌市") < page.index("湖口县") < page.index("浔阳区")
+    assert "开办企业时间、低压接电费用" in page  # 瑞昌's full marks
+    first = scored.first_indicators.get(code="01")
+    detail = client.get(f"/evaluation/indicators/{first.pk}/").content.decode()
+    assert "上海：一网通办" in detail and "开办企业半天办结" in detail and "满分" in detail
+    assert client.get("/evaluation/indicators/999999/").status_code == 404
+    assert client.get("/evaluation/", {"period": "abc", "framework": "9" * 40}).status_code == 200
+
+
+def test_a_head_records_a_walk_through_on_the_form(client, people):
+    service = actions.do_register_service(people.hukou_housing, name="商品房转移登记", promised_days=5,
+                                          steps=["受理", "勘验", "登簿"], materials=["申请书"], actor=people.zhou)
+    client.force_login(people.zhou)
+    form = {"service": service.pk, "walked_on": "2026-11-18", "applicant_kind": "resident",
+            "s1_name": "窗口受理", "s1_minutes": "30", "s1_materials": "申请书、身份证明",
+            "s2_name": "现场勘验", "s2_minutes": "",
+            "p1_kind": "steps", "p1_description": "现场勘验可以取消", "p1_deadline": "2026-12-31"}
+    refused = client.post("/evaluation/staff/walk/", form)
+    assert refused.status_code == 200 and "没有填写实际用时" in refused.content.decode()
+    assert not WalkThrough.objects.exists()
+    sent = client.post("/evaluation/staff/walk/", {**form, "s2_minutes": "2880"})
+    assert sent.status_code == 302 and WalkThrough.objects.count() == 1
+    page = client.get("/evaluation/walkthroughs/").content.decode()
+    assert "现场勘验：2880分钟" in page and "还有1个问题在整改中" in page
+    client.force_login(people.huang)  # a handler, not the head: no service to walk
+    assert "不是部门负责人" in client.get("/evaluation/staff/walk/").content.decode()
+
+
+def test_the_office_imports_a_framework_workbook(client, people):
+    from minsheng.evaluation.actions import FRAMEWORK_COLUMNS
+    from minsheng.testing import log_in_verified
+
+    def upload(rows):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(FRAMEWORK_COLUMNS.values()))
+        for row in rows:
+            sheet.append([row.get(key) for key in FRAMEWORK_COLUMNS])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return SimpleUploadedFile("framework.xlsx", buffer.getvalue())
+
+    form = {"name": "江西省营商环境评价指标体系", "year": "2021", "scope": "provincial", "issuer": "江西省发展改革委"}
+    log_in_verified(client, people.sun)
+    bad = [dict(row) for row in ROWS]
+    bad[1]["weight"] = "0.6"
+    refused = client.post("/evaluation/staff/framework/", {**form, "file": upload(bad)}).content.decode()
+    assert "二级指标权重之和应为1" in refused and not Framework.objects.exists()
+    done = client.post("/evaluation/staff/framework/", {**form, "file": upload(ROWS)})
+    assert done.status_code == 302 and Framework.objects.get().scope == "provincial"
+    refused = client.post("/evaluation/staff/framework/", {**form, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    assert "无法作为Excel" in refused.content.decode()
+    client.force_login(people.huang)
+    assert client.get("/evaluation/staff/framework/").status_code == 404

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from minsheng.evaluation.views import public, staff
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", public.index, name="index"),
+    path("indicators/<int:pk>/", public.indicator, name="indicator"),
+    path("walkthroughs/", public.walkthroughs, name="walkthroughs"),
+    path("staff/walk/", staff.new_walkthrough, name="walk-new"),
+    path("staff/framework/", staff.import_framework, name="framework-import"),
+]
