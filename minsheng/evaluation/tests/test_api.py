@@ -9,7 +9,6 @@ import time_machine
 
 from minsheng.evaluation import actions
 from minsheng.evaluation.tests.test_frameworks import SHANGHAI
-from minsheng.evaluation.tests.test_pages import scored  # noqa: F401  (the fixture)
 from minsheng.testing import bearer
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ def _clock():
         yield
 
 
-def test_anyone_reads_the_frameworks_and_the_ranking(client, scored):  # noqa: F811
+def test_anyone_reads_the_frameworks_and_the_ranking(client, scored):
     listed = client.get("/api/v1/evaluation/frameworks").json()
     assert [item["name"] for item in listed] == ["营商环境评价指标体系"]
     detail = client.get(f"/api/v1/evaluation/frameworks/{scored.pk}").json()
@@ -33,7 +32,7 @@ def test_anyone_reads_the_frameworks_and_the_ranking(client, scored):  # noqa: F
     assert client.get(f"/api/v1/evaluation/frameworks/{scored.pk}/scores", {"period": "x"}).status_code == 400
 
 
-def test_a_measurement_through_the_api_keeps_to_unit_range_and_permission(client, scored, people):  # noqa: F811
+def test_a_measurement_through_the_api_keeps_to_unit_range_and_permission(client, scored, people):
     indicator = scored.first_indicators.get(code="01").seconds.get(code="01.1")
     body = {"indicator_id": indicator.pk, "region_code": "360429", "period": 2020, "value": "3", "source": "县营商办"}
     assert client.post("/api/v1/evaluation/measurements", body, content_type="application/json").status_code == 401
