@@ -295,6 +295,18 @@ def do_set_benchmark(first: FirstIndicator, *, city: str, practice_name: str, pr
 INDICATOR_HEADERS = {"序号": "number", "对应指标": "indicators", "评价指标": "indicators", "指标": "indicators"}
 
 
+def _indicator_names(text: str, known) -> list[str]:
+    """The names in a 对应指标 cell, separated by 、 or ；, a known name that itself holds a 、
+    (知识产权创造、保护和运用) kept whole: at each place the longest run of parts that is a name."""
+    parts = [part.strip() for part in text.replace("；", "、").replace(";", "、").split("、") if part.strip()]
+    names, start = [], 0
+    while start < len(parts):
+        end = next((end for end in range(len(parts), start + 1, -1) if "、".join(parts[start:end]) in known), start + 1)
+        names.append("、".join(parts[start:end]))
+        start = end
+    return names
+
+
 def read_reform_indicators(data: bytes, framework: Framework) -> tuple[dict[str, tuple], list[dict]]:
     """The 对应指标 column of a reform task workbook: for each task number, its first-level
     indicator and any second-level ones (names or codes, separated by 、or ；); problems by row."""
@@ -313,8 +325,7 @@ def read_reform_indicators(data: bytes, framework: Framework) -> tuple[dict[str,
     found, problems = {}, []
     for row_number, cells in rows:
         number = cell_text(cells.get("number"))
-        names = [name.strip() for name in cell_text(cells.get("indicators")).replace("；", "、").replace(";", "、").split("、")
-                 if name.strip()]
+        names = _indicator_names(cell_text(cells.get("indicators")), firsts.keys() | seconds.keys())
         if not names:
             problems.append({"row": row_number, "column": "对应指标", "message": "必填：写明改革任务对应的评价指标。"})
             continue

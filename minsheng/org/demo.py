@@ -91,6 +91,14 @@ CITY_DEPARTMENTS = [
     "市残联", "市数据管理局", "市科技局",
 ]
 CITY_SUPERVISION = {"市营商办", "市政府督查室", "市12345热线中心"}
+# The city's other units that lead business-environment reform tasks (the evaluation demo): the
+# court, the central government's branches, the utilities, with the short names they go by.
+CITY_UNITS = [
+    ("市公安局", "公安局"), ("市司法局", "司法局"), ("市金融办", "金融办"), ("市公共资源交易中心", "公共资源交易中心"),
+    ("国家税务总局九江市税务局", "市税务局"), ("九江市中级人民法院", "市中级法院"), ("中国人民银行九江市中心支行", "人行九江中支"),
+    ("九江银保监分局", "九江银保监分局"), ("九江海关", "九江海关"), ("国网九江供电公司", "九江供电公司"),
+    ("九江市水务有限公司", "市水务公司"), ("九江市燃气有限公司", "市燃气公司"),
+]
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,9 @@ PERSONAS = [
     # delivers them (免申即享); 蔡燕 of 市工信局 keeps the city's.
     Persona("tuhong", "涂红", "武宁县工信局", "政策兑现股股长", (Role.HANDLER,)),
     Persona("caiyan", "蔡燕", "市工信局", "中小企业科科长", (Role.HANDLER,)),
+    # 局长走流程 in 武宁县 (issue 14): 熊伟 (above) walks 企业开办; 卢志刚, head of 县自然资源局,
+    # walks 不动产登记 and posts its rectifications' progress.
+    Persona("luzhigang", "卢志刚", "武宁县自然资源局", "局长", (Role.DEPARTMENT_HEAD,)),
 ]
 
 
@@ -169,6 +180,8 @@ def load_org() -> dict[str, Region]:
         Department.objects.update_or_create(
             region=regions[name], name=township_government_name(name), defaults={"short_name": f"{name}政府"}
         )
+    for name, short in CITY_UNITS:
+        Department.objects.update_or_create(region=city, name=name, defaults={"short_name": short})
     for persona in PERSONAS:
         user, created = User.objects.get_or_create(
             username=persona.username,

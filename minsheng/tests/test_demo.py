@@ -297,3 +297,72 @@ def test_wangqins_firm_meets_two_policies_misses_one_by_employees_and_applicatio
     board, cases = supervision_board(User.objects.get(username="liping"), NOW)
     assert late.case in cases and late.case.supervision_level >= 2
     assert any(row.department == "武宁县工信局" and row.overdue >= 1 for row in board)
+
+
+# --- the business-environment evaluation (issue 14) ---------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_evaluation_shows_the_reports_indicators_ranking_full_marks_and_reform_list(demo):
+    from minsheng.evaluation import measures, queries
+    from minsheng.evaluation.demo.framework_2020 import FULL_MARKS
+    from minsheng.evaluation.models import Benchmark, Framework, Measurement, ReformTask, SecondIndicator, Service
+    from minsheng.org.models import RegionLevel
+
+    today = NOW.date()
+    framework = Framework.objects.get(name="营商环境评价指标体系", year=2020)
+    # The 2020 national framework: 18 first-level indicators, 87 second-level ones.
+    assert [first.name for first in framework.first_indicators.all()] == [
+        "开办企业", "劳动力市场监管", "办理建筑许可", "政府采购", "招标投标", "获得电力", "获得用水用气", "登记财产", "获得信贷",
+        "保护中小投资者", "知识产权创造、保护和运用", "跨境贸易", "纳税", "执行合同", "办理破产", "市场监管", "政务服务", "包容普惠创新"]
+    assert SecondIndicator.objects.filter(first__framework=framework).count() == 87
+    # The city and its 13 counties measured in 2020 and 2021; 瑞昌市 first of the counties in 2020.
+    assert Measurement.objects.filter(period=2020).count() == Measurement.objects.filter(period=2021).count() == 14 * 87
+    board = queries.board(framework, 2020)
+    assert len(board.regions) == 13 and board.regions[0].region.name == "瑞昌市" and board.regions[0].complete
+    assert len(queries.board(framework, 2021).regions) == 13
+    # The three indicators at the national best: full marks for 九江市, and only those flagged anywhere.
+    [city] = queries.board(framework, 2020, level=RegionLevel.CITY).regions
+    assert sorted(indicator.name for indicator in city.full_marks) == sorted(FULL_MARKS)
+    assert {indicator.name for row in board.regions for indicator in row.full_marks} == set(FULL_MARKS)
+    # A benchmark city for each first-level indicator, with its value beside ours.
+    benchmarks = Benchmark.objects.filter(first__framework=framework)
+    assert benchmarks.count() == 18 and benchmarks.values("first").distinct().count() == 18
+    assert not benchmarks.filter(value__isnull=True).exists()
+    gaps = queries.gaps(framework, city.region, 2021)
+    assert len(gaps) == 18 and all(gap.ours is not None and gap.gap >= 0 for gap in gaps)
+    # The 158-task reform list over the 18 indicators, on the pledge engine: most done, some late.
+    assert ReformTask.objects.filter(first__framework=framework).count() == 158
+    progress = queries.reform_progress(framework, today)
+    assert all(row.total for row in progress) and sum(row.total for row in progress) == 158
+    assert (sum(row.done for row in progress), sum(row.late for row in progress),
+            sum(row.not_started for row in progress)) == (104, 9, 5)
+    # Services the platform runs are measured from its events.
+    for measure in ("policy_application", "stuck_matter"):
+        assert measures.measure(Service.objects.get(measure=measure), today.replace(month=1, day=1), today).count > 0
+
+
+@pytest.mark.django_db
+def test_two_heads_of_wuning_walked_their_services_and_one_rectification_is_open(demo):
+    from minsheng.evaluation import queries
+    from minsheng.evaluation.models import WalkThrough
+    from minsheng.pledges.models import ListKind, Status
+    from minsheng.pledges.rules import can_post_progress
+
+    today = NOW.date()
+    walks = list(WalkThrough.objects.filter(service__department__region__name="武宁县").order_by("walked_on"))
+    assert [(walk.walker.username, walk.service.department.name, walk.service.name) for walk in walks] == [
+        ("xiongwei", "武宁县市场监管局", "企业开办"), ("luzhigang", "武宁县自然资源局", "不动产登记（存量房转移登记）")]
+    assert all(3 <= len(minutes) <= 6 and min(minutes) > 0
+               for minutes in (list(walk.walk_steps.values_list("minutes", flat=True)) for walk in walks))
+    business, housing = (queries.walk_outcome(walk, today) for walk in walks)
+    # 企业开办: every problem fixed, the service cut; 不动产登记: one problem still open.
+    assert (len(business.problems), business.open, len(housing.problems), housing.open) == (3, 0, 3, 1)
+    assert business.before == {"steps": 6, "materials": 6, "promised_days": 3, "online": False}
+    assert business.after == {"steps": 3, "materials": 4, "promised_days": 1, "online": True}
+    assert housing.after is None
+    lists = {problem.item.pledge_list for problem, _ in business.problems + housing.problems}
+    assert [(found.kind, found.title) for found in lists] == [(ListKind.RECTIFICATION, "2026年武宁县局长走流程问题整改清单")]
+    # The open one is under way, and the head who walked posts its progress himself.
+    [open_task] = [problem.item for problem, status in housing.problems if status != Status.DONE]
+    assert 0 < open_task.percent < 100 and open_task.deadline > today
+    assert can_post_progress(User.objects.get(username="luzhigang"), open_task)

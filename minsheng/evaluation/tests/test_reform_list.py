@@ -79,3 +79,20 @@ def test_a_task_without_a_known_indicator_refuses_the_whole_list(people, framewo
     message = refused.value.message
     assert "第3行「对应指标」“纳税”不是" in message and "第4行「对应指标」必填" in message
     assert not PledgeList.objects.exists() and not ReformTask.objects.exists()
+
+
+def test_an_indicator_whose_name_holds_a_dun_comma_is_read_whole(people):
+    """知识产权创造、保护和运用 and “双随机、一公开”监管覆盖率 are names, not two names each."""
+    from minsheng.evaluation.demo import framework_2020
+
+    make_focus_area("优化营商环境")
+    national = actions.do_import_framework(framework_2020.rows(), name=framework_2020.NAME, year=2020, scope="national",
+                                           issuer=framework_2020.ISSUER, actor=people.sun)
+    data = workbook(task("1", "知识产权质押融资登记金额增长30%", "知识产权创造、保护和运用、知识产权质押融资登记金额"),
+                    task("2", "打击侵权假冒专项行动", "知识产权创造、保护和运用"),
+                    task("3", "部门联合抽查全覆盖", "“双随机、一公开”监管覆盖率；信用监管"))
+    actions.do_import_reform_list(data, national, title="清单", year=2026, region=people.city, actor=people.sun)
+    links = {link.item.number: (link.first.name, sorted(s.name for s in link.seconds.all()))
+             for link in ReformTask.objects.all()}
+    assert links == {"1": ("知识产权创造、保护和运用", ["知识产权质押融资登记金额"]), "2": ("知识产权创造、保护和运用", []),
+                     "3": ("市场监管", ["“双随机、一公开”监管覆盖率", "信用监管"])}

@@ -14,6 +14,7 @@ from minsheng.elevators.demo import load_elevators
 from minsheng.enterprises.demo import load_enterprises
 from minsheng.enterprises.industries import load_industries
 from minsheng.enterprises.models import Industry
+from minsheng.evaluation.demo import load_evaluation
 from minsheng.inspections.demo import load_inspections
 from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
@@ -37,6 +38,7 @@ def load_demo_data() -> bool:
         load_enterprises(regions)
         load_inspections(regions)
         load_policies(regions)
+        load_evaluation(regions)
     return True
 
 
