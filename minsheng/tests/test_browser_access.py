@@ -170,6 +170,7 @@ class Facts:
     firm_uscc: str
     firm_phone: str
     policy_number: str
+    indicator_pk: int
 
 
 def demo_facts() -> Facts:
@@ -201,8 +202,12 @@ def demo_facts() -> Facts:
     from minsheng.policies.models import Policy
 
     policy = Policy.objects.get(title="武宁县支持专精特新企业加快成长奖励办法")  # JOURNEYS.md 13
+    from minsheng.evaluation.models import FirstIndicator
+
+    starting = FirstIndicator.objects.filter(name="开办企业").order_by("-framework__year", "-pk").first()
     return Facts(
         policy_number=policy.number,
+        indicator_pk=starting.pk,
         firm_uscc=firm.uscc,
         firm_phone=firm.contact_phone,
         lift_number=lift.number,
@@ -326,6 +331,9 @@ PAGES = [
     ("policies", "惠企政策 /policies/（企业登录后）", _go(lambda facts: "/policies/?q=专精特新")),
     ("policy", "惠企政策 专精特新成长奖励", _go(lambda facts: f"/policies/p/{facts.policy_number}/")),
     ("policy-figures", "惠企政策兑现情况 /policies/figures/", _go(lambda facts: "/policies/figures/")),
+    ("evaluation", "营商环境评价 /evaluation/", _go(lambda facts: "/evaluation/")),
+    ("evaluation-indicator", "营商环境 开办企业", _go(lambda facts: f"/evaluation/indicators/{facts.indicator_pk}/")),
+    ("walkthroughs", "局长走流程 /evaluation/walkthroughs/", _go(lambda facts: "/evaluation/walkthroughs/")),
 ]
 
 
