@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from minsheng.cases.models import Case
-from minsheng.core.tests.browser import log_in
+from minsheng.core.tests.browser import log_in, wait_until
 from minsheng.org.demo import DEMO_PASSWORD, load_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -144,7 +144,7 @@ def test_a_resident_fixes_a_refused_submission_through_the_error_summary_by_keyb
         phone.keyboard.press("Enter")
     # Refused: the summary at the top has the focus, and says what and where.
     summary = phone.locator("[data-error-summary]")
-    phone.wait_for_function("document.activeElement.hasAttribute('data-error-summary')", timeout=3000)
+    wait_until(phone, "document.activeElement.hasAttribute('data-error-summary')", timeout_ms=3000)
     assert summary.inner_text().splitlines()[0] == "有1处需要修改"
     assert "手机号码：手机号码应为11位数字，以13至19开头。" in summary.inner_text()
     assert not Case.objects.exists()

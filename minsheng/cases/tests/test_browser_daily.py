@@ -13,7 +13,7 @@ import time_machine
 from minsheng.cases import actions
 from minsheng.cases.catalogue import kind, load_catalogue
 from minsheng.cases.models import Case, Category
-from minsheng.core.tests.browser import log_in
+from minsheng.core.tests.browser import log_in, wait_until
 from minsheng.org.demo import DEMO_PASSWORD, load_org
 from minsheng.org.models import Department, Region, User
 
@@ -56,7 +56,7 @@ def test_the_window_form_shows_every_problem_beside_its_field(site, desk, phone)
             assert problem in main, problem
         assert "处需要修改" in main
         # The summary at the top has the focus; its first link leads to the first problem.
-        page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')", timeout=3000)
+        wait_until(page, "document.activeElement.hasAttribute('data-error-summary')", timeout_ms=3000)
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.name") == "requester_name"

@@ -14,7 +14,7 @@ from minsheng.cases import actions
 from minsheng.cases.catalogue import create_kinds, kind, load_catalogue
 from minsheng.cases.models import Category, Rating, Result
 from minsheng.core import clock
-from minsheng.core.tests.browser import log_in
+from minsheng.core.tests.browser import log_in, wait_until
 from minsheng.org.demo import DEMO_PASSWORD, load_org
 from minsheng.org.models import Department, Region, User
 
@@ -67,7 +67,7 @@ def site(live_server, settings):
 
 
 def charts_drawn(page) -> int:
-    page.wait_for_function("document.querySelectorAll('.trend-chart[data-drawn] canvas').length >= 9")
+    wait_until(page, "document.querySelectorAll('.trend-chart[data-drawn] canvas').length >= 9")
     return page.locator(".trend-chart[data-drawn]").count()
 
 

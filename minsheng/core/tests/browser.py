@@ -29,3 +29,16 @@ def press(page, name: str):
     page it leads to."""
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile(name)).first.click()
+
+
+def wait_until(page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Wait until `expression` is true in the page. Playwright's wait_for_function polls inside
+    the page with eval, which the site's Content-Security-Policy refuses (script-src 'self') as
+    soon as the first check is false; page.evaluate runs through the DevTools protocol instead."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(100)
