@@ -261,3 +261,23 @@ def walks_by_department(region: Region | None, today) -> list[DepartmentWalks]:
         row.problems += 1
         row.fixed += problem.item.status_on(today) == Status.DONE
     return sorted(found.values(), key=lambda row: (-row.walks, row.department.name))
+
+
+@dataclass
+class ServiceRow:
+    service: object
+    measured: object | None  # measures.Measured over the last year, for a service the platform runs
+
+
+def services_measured(today) -> list[ServiceRow]:
+    """Every registered service with its promised limit, and, where the platform runs it, the
+    working days it really took over the last twelve months."""
+    from datetime import timedelta
+
+    from minsheng.evaluation import measures
+    from minsheng.evaluation.models import Service
+
+    start = today - timedelta(days=365)
+    return [ServiceRow(service, measures.measure(service, start, today))
+            for service in Service.objects.select_related("department").order_by("department__region__code",
+                                                                                   "department__name", "name")]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("walkthroughs/", public.walkthroughs, name="walkthroughs"),
     path("staff/walk/", staff.new_walkthrough, name="walk-new"),
     path("staff/framework/", staff.import_framework, name="framework-import"),
+    path("staff/reform-draft.xlsx", staff.draft_reform_list, name="reform-draft"),
 ]

@@ -81,3 +81,42 @@ def test_the_office_imports_a_framework_workbook(client, people):
     assert "无法作为Excel" in refused.content.decode()
     client.force_login(people.huang)
     assert client.get("/evaluation/staff/framework/").status_code == 404
+
+
+def test_a_service_the_platform_runs_shows_its_real_days_beside_its_promise(client, people):
+    from minsheng.cases.actions import do_close_case
+    from minsheng.testing import case_in_state
+
+    actions.do_register_service(people.hukou_service_centre, name="办不成事反映办理", promised_days=1,
+                                steps=["登记", "交办", "办结"], measure="stuck_matter", actor=people.liu)
+    actions.do_register_service(people.hukou_housing, name="商品房转移登记", promised_days=5, steps=["受理"],
+                                actor=people.zhou)
+    case = case_in_state(people, "handling", kind_code="stuck-matter")
+    with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI), tick=False):
+        do_close_case(case, result="solved", text="已办结", actor=None)
+        page = client.get("/evaluation/walkthroughs/").content.decode()
+    days = case.events.get(kind="closed").working_days
+    assert f"{days}个工作日" in page and "1件，最长" in page and "不由本平台办理" in page
+    assert ("超过承诺" in page) == (days > 1)
+
+
+def test_the_next_reform_list_is_drafted_from_the_furthest_gaps(client, scored, people):
+    from openpyxl import load_workbook
+
+    from minsheng.evaluation.models import SecondIndicator
+    from minsheng.testing import log_in_verified
+
+    fee = SecondIndicator.objects.get(first__framework=scored, code="02.1")
+    actions.do_set_benchmark(fee.first, second=fee, value="0", city="北京", practice_name="零投资接电",
+                             practice="低压小微企业电网投资到红线", source="国家发展改革委", actor=people.sun)
+    for indicator, value in ((SecondIndicator.objects.get(first__framework=scored, code="01.1"), "3"), (fee, "60000")):
+        actions.do_record_measurement(indicator, people.city, period=2020, value=value, source="第三方评估", actor=people.sun)
+    log_in_verified(client, people.sun)
+    response = client.get("/evaluation/staff/reform-draft.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    # 60,000 of 100,000 元 behind 北京 is further (60 %) than 2.5 of 60 days behind 上海 (4.2 %).
+    assert [row[9] for row in rows[1:]] == ["低压接电费用", "开办企业时间"]
+    assert rows[1][1] == "对标北京“零投资接电”，提升低压接电费用" and rows[1][12] == "60.0%"
+    client.force_login(people.huang)
+    assert client.get("/evaluation/staff/reform-draft.xlsx").status_code == 404

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from minsheng.core import clock
-from minsheng.evaluation import queries
+from minsheng.evaluation import queries, rules
 from minsheng.evaluation.models import FirstIndicator, Framework, WalkThrough
 from minsheng.org.models import Region, RegionLevel
 
@@ -47,6 +47,7 @@ def index(request):
                       "lines": [{"name": region.name, "ranks": ranks} for region, ranks, _ in series.rows]},
             "progress": queries.reform_progress(framework, today),
             "walks": queries.walks_by_department(None, today), "city": city,
+            "may_keep": rules.may_keep_frameworks(request.user) if request.user.is_authenticated else False,
         }
     return render(request, "evaluation/index.html", context)
 
@@ -86,4 +87,5 @@ def walkthroughs(request):
              .prefetch_related("walk_steps").order_by("-walked_on", "-pk")[:50])
     return render(request, "evaluation/walkthroughs.html", {
         "outcomes": [queries.walk_outcome(walk, today) for walk in walks],
+        "services": queries.services_measured(today),
     })

@@ -144,3 +144,25 @@ def import_framework(request):
             messages.success(request, f"已导入{framework}。")
             return redirect("evaluation:index")
     return render(request, "evaluation/framework_import.html", {"form": form, "problems": problems})
+
+
+@login_required
+def draft_reform_list(request):
+    """The next reform list drafted from the gaps to the benchmarks, for the office to edit."""
+    from django.http import HttpResponse
+
+    from minsheng.core import clock
+    from minsheng.evaluation import queries
+    from minsheng.org.models import Region, RegionLevel
+
+    if not rules.may_keep_frameworks(request.user):
+        raise Http404("没有找到该页面。")
+    framework = queries.latest_framework()
+    city = Region.objects.filter(level=RegionLevel.CITY).first()
+    periods = queries.periods(framework) if framework else []
+    if framework is None or city is None or not periods:
+        raise Http404("尚无可对标的测量值。")
+    data = xlsx.draft_reform_workbook(framework, city, periods[-1], clock.today())
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="reform-draft.xlsx"'
+    return response
