@@ -13,6 +13,7 @@ from minsheng.evaluation import actions, measures, queries
 from minsheng.evaluation.models import EvaluationEvent, Problem, WalkStep
 from minsheng.evaluation.tests.test_frameworks import SHANGHAI
 from minsheng.pledges import actions as pledge_actions
+from minsheng.org.models import Role
 from minsheng.pledges.models import ListKind, Status
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,31 @@ def test_a_service_the_platform_runs_is_measured_from_its_events(people, _clock)
     assert found.median == case.events.get(kind="closed").working_days
     assert measures.measure(actions.do_register_service(people.hukou_housing, name="y", promised_days=3, steps=["受理"],
                                                         actor=people.zhou), date(2026, 11, 1), date(2026, 11, 30)) is None
+
+
+def test_a_payment_without_application_is_measured_from_match_to_money(people, _clock):
+    """免申即享: the working days from the match that listed the firm to the payment."""
+    from minsheng.policies import actions as policy_actions
+    from minsheng.policies.models import Payout
+    from minsheng.testing import make_department, make_entity, make_user
+
+    bureau = make_department("湖口县工信局", people.hukou)
+    officer = make_user("ganzheng", bureau, Role.HANDLER, Role.DEPARTMENT_HEAD)
+    make_entity(people.hukou, name="湖口县精工阀门有限公司", actor=None)
+    policy = policy_actions.do_create_policy(
+        bureau, title="湖口县规上工业企业奖励", document_number="湖府办发〔2026〕1号", issued_on=date(2026, 11, 2),
+        valid_from=date(2026, 11, 2), benefit_type="grant", delivery="automatic", beneficiaries="工业企业",
+        amount_text="1万元", budget="100000", amount="10000",
+        conditions_rows=[{"field": "industry", "operator": "in", "value": ["C"]}], actor=officer)
+    policy_actions.do_publish_policy(policy, actor=officer)
+    policy_actions.do_match_policy(policy, actor=officer)  # Friday 20 November
+    payout = Payout.objects.get()
+    policy_actions.do_confirm_payout(payout, actor=officer)
+    policy_actions.do_publicize_payouts(policy, actor=officer)
+    _clock.move_to(datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI))
+    policy_actions.do_order_payout(payout, actor=officer)
+    policy_actions.do_confirm_paid(payout, paid_on=date(2026, 11, 30), actor=officer)
+    service = actions.do_register_service(bureau, name="惠企政策免申即享兑现", promised_days=15, steps=["匹配", "拨付"],
+                                          measure="policy_automatic", actor=officer)
+    found = measures.measure(service, date(2026, 11, 1), date(2026, 11, 30))
+    assert (found.count, found.median) == (1, 6)  # 20 Nov (Fri) to 30 Nov (Mon): six working days
