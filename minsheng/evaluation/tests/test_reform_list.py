@@ -96,3 +96,22 @@ def test_an_indicator_whose_name_holds_a_dun_comma_is_read_whole(people):
              for link in ReformTask.objects.all()}
     assert links == {"1": ("知识产权创造、保护和运用", ["知识产权质押融资登记金额"]), "2": ("知识产权创造、保护和运用", []),
                      "3": ("市场监管", ["“双随机、一公开”监管覆盖率", "信用监管"])}
+
+
+def test_the_reform_list_is_public_with_owners_progress_and_timeline(client, people, framework):
+    make_focus_area("优化营商环境")
+    data = workbook(task("1", "企业开办全程网办、一日办结", "开办企业"), task("2", "低压小微企业用电报装零投资", "02.1"))
+    reform = actions.do_import_reform_list(data, framework, title="2026年优化营商环境改革任务清单", year=2026,
+                                           region=people.city, actor=people.sun)
+    item = reform.items.get(number="1")
+    pledge_actions.do_post_progress(item, percent=60, text="全程网办系统上线试运行", happened_on=date(2026, 5, 20),
+                                    actor=None)
+    page = client.get("/evaluation/reforms/").content.decode()
+    assert "共2项" in page and "企业开办全程网办、一日办结" in page and "牵头：市住建局" in page and "60%" in page
+    first = framework.first_indicators.get(code="02")
+    filtered = client.get("/evaluation/reforms/", {"indicator": first.pk, "status": "not_started"}).content.decode()
+    assert "共1项" in filtered and "低压小微企业用电报装零投资" in filtered
+    # The task's timeline is the pledge engine's: its public page shows the progress posted.
+    detail = client.get(f"/pledges/items/{item.pk}/").content.decode()
+    assert "全程网办系统上线试运行" in detail
+    assert client.get("/evaluation/reforms/", {"indicator": "x", "status": "nope", "page": "999"}).status_code == 200

@@ -89,3 +89,37 @@ def walkthroughs(request):
         "outcomes": [queries.walk_outcome(walk, today) for walk in walks],
         "services": queries.services_measured(today),
     })
+
+
+PAGE_SIZE = 30
+
+
+def reforms(request):
+    """The reform task list in full, as the pledge engine keeps it: each task's indicator, lead
+    department, deadline, progress and derived status; by indicator and by status."""
+    from django.core.paginator import Paginator
+
+    from minsheng.pledges.models import PledgeItem, Status
+
+    framework = _framework(request)
+    today = clock.today()
+    tasks = PledgeItem.objects.none()
+    firsts = []
+    if framework is not None:
+        firsts = list(framework.first_indicators.all())
+        tasks = (PledgeItem.objects.top_level().filter(reform_task__first__framework=framework)
+                 .select_related("lead_department", "reform_task__first", "pledge_list"))
+    chosen = next((first for first in firsts if str(first.pk) == request.GET.get("indicator", "")), None)
+    if chosen is not None:
+        tasks = tasks.filter(reform_task__first=chosen)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        tasks = tasks.with_status_in(status, today)
+    tasks = tasks.with_status(today).order_by("reform_task__first__position", "deadline", "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "evaluation/reforms.html", {
+        "framework": framework, "firsts": firsts, "chosen": chosen, "status": status, "statuses": Status.choices,
+        "page": page, "query_string": query.urlencode(), "total": page.paginator.count,
+    })
