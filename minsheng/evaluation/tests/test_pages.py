@@ -120,3 +120,25 @@ def test_the_next_reform_list_is_drafted_from_the_furthest_gaps(client, scored, 
     assert rows[1][1] == "对标北京“零投资接电”，提升低压接电费用" and rows[1][12] == "60.0%"
     client.force_login(people.huang)
     assert client.get("/evaluation/staff/reform-draft.xlsx").status_code == 404
+
+
+def test_a_head_registers_and_adjusts_the_departments_services(client, people):
+    from minsheng.evaluation.models import EvaluationEvent, Service
+
+    client.force_login(people.zhou)
+    form = {"name": "商品房转移登记", "statutory_days": "30", "promised_days": "5", "steps": "受理\n勘验\n登簿",
+            "materials": "申请书\n测绘报告"}
+    refused = client.post("/evaluation/staff/services/", {**form, "promised_days": "40"}).content.decode()
+    assert "承诺时限不能长于法定时限" in refused and not Service.objects.exists()
+    assert client.post("/evaluation/staff/services/", form).status_code == 302
+    service = Service.objects.get()
+    assert service.steps == ["受理", "勘验", "登簿"] and service.department == people.hukou_housing
+    refused = client.post(f"/evaluation/staff/services/{service.pk}/", {**form, "steps": "受理\n登簿", "reason": ""})
+    assert "调整原因" in refused.content.decode()
+    done = client.post(f"/evaluation/staff/services/{service.pk}/",
+                       {**form, "steps": "受理\n登簿", "promised_days": "3", "reason": "取消现场勘验"})
+    assert done.status_code == 302
+    event = EvaluationEvent.objects.get(kind="service_updated")
+    assert (event.data["before"]["steps"], event.data["after"]["steps"]) == (3, 2)
+    client.force_login(people.huang)  # a handler of the same department: nothing to keep
+    assert client.get(f"/evaluation/staff/services/{service.pk}/").status_code == 404

@@ -166,3 +166,79 @@ def draft_reform_list(request):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="reform-draft.xlsx"'
     return response
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ServiceForm(forms.Form):
+    name = forms.CharField(label="事项名称", max_length=100, error_messages=required("事项名称"))
+    statutory_days = forms.IntegerField(label="法定时限（工作日）", required=False, min_value=0, max_value=365,
+                                        error_messages={"invalid": "法定时限应为整数个工作日。"})
+    promised_days = forms.IntegerField(label="承诺时限（工作日）", min_value=0, max_value=365,
+                                       error_messages={**required("承诺时限"), "invalid": "承诺时限应为整数个工作日。"})
+    steps = forms.CharField(label="办理环节", widget=forms.Textarea(attrs={"rows": 4}), help_text="每行一个环节。",
+                            error_messages=required("办理环节"))
+    materials = forms.CharField(label="申请材料", widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                help_text="每行一份材料。")
+    online = forms.BooleanField(label="可全程网办", required=False)
+    reason = forms.CharField(label="调整原因", max_length=500, required=False, help_text="调整已登记的事项时必填。")
+
+
+def _keepable_services(user):
+    from minsheng.org.access import in_jurisdiction_q
+
+    services = Service.objects.select_related("department")
+    if user.has_role(Role.SUPERVISOR, Role.ADMINISTRATOR):
+        return services.filter(in_jurisdiction_q(user, "department__region"))
+    if user.has_role(Role.DEPARTMENT_HEAD):
+        return services.filter(department=user.department_id)
+    return services.none()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def services(request, pk=None):
+    """A department's services: registered by its head (or the office), changed with a reason;
+    every change's before and after is in the event."""
+    user = request.user
+    if not is_staff_member(user):
+        raise Http404("没有找到该页面。")
+    keepable = _keepable_services(user)
+    service = None
+    if pk is not None:
+        service = keepable.filter(pk=pk).first()
+        if service is None:
+            raise Http404("没有找到该事项。")
+    initial = {}
+    if service is not None:
+        initial = {"name": service.name, "statutory_days": service.statutory_days, "promised_days": service.promised_days,
+                   "steps": "\n".join(service.steps), "materials": "\n".join(service.materials), "online": service.online}
+    form = ServiceForm(request.POST or None, initial=initial)
+    if service is not None:
+        form.fields["name"].disabled = True
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if service is None:
+                actions.do_register_service(user.department, name=data["name"], promised_days=data["promised_days"],
+                                            statutory_days=data["statutory_days"], steps=_lines(data["steps"]),
+                                            materials=_lines(data["materials"]), online=data["online"], actor=user)
+                messages.success(request, "事项已登记。")
+            else:
+                actions.do_update_service(service, promised_days=data["promised_days"],
+                                          statutory_days=data["statutory_days"], steps=_lines(data["steps"]),
+                                          materials=_lines(data["materials"]), online=data["online"],
+                                          reason=data["reason"], actor=user)
+                messages.success(request, "事项已调整，调整前后已记录。")
+        except (ActionError, NotAllowed) as error:
+            form.add_error(getattr(error, "field", None) if getattr(error, "field", None) in form.fields else None,
+                           error.message)
+        else:
+            return redirect("evaluation:services")
+    may_register = user.department is not None and rules.may_keep_services(user, user.department)
+    return render(request, "evaluation/services.html", {
+        "form": form, "service": service, "services": keepable.order_by("department__name", "name"),
+        "may_register": may_register or service is not None,
+    })
