@@ -334,6 +334,7 @@ PAGES = [
     ("evaluation", "营商环境评价 /evaluation/", _go(lambda facts: "/evaluation/")),
     ("evaluation-indicator", "营商环境 开办企业", _go(lambda facts: f"/evaluation/indicators/{facts.indicator_pk}/")),
     ("walkthroughs", "局长走流程 /evaluation/walkthroughs/", _go(lambda facts: "/evaluation/walkthroughs/")),
+    ("reforms", "改革任务清单 /evaluation/reforms/", _go(lambda facts: "/evaluation/reforms/")),
 ]
 
 
