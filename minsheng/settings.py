@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minsheng.inspections",
     "minsheng.policies",
     "minsheng.evaluation",
+    "minsheng.stations",
     # The project package itself, last: the staff home, `demo` and `serve` (they gather every app).
     "minsheng.apps.ProjectConfig",
 ]

@@ -28,6 +28,8 @@ LAYERS = {
     # The evaluation's reform tasks and rectifications run on the pledge engine; the services the
     # platform itself runs (cases, lift approvals, policy payments) are measured from their events.
     "evaluation": ({"core", "org", "pledges", "cases", "elevators", "enterprises", "policies"}, False),
+    # City stations: feedback is a case of the stations category (issue 15).
+    "stations": ({"core", "org", "cases"}, False),
 }
 
 
