@@ -4,7 +4,6 @@ case of the kind 惠企政策申报, its review into a payout."""
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotFound
@@ -32,9 +31,11 @@ def do_notify_candidates(policy: Policy, *, actor) -> dict:
     """After publication, "您可能符合…": an SMS to each candidate firm's registered contact and a
     notice to its helpers, once per policy (a second call finds nothing new). Candidates are the
     firms meeting every verifiable condition; the rest they prove when applying."""
-    from minsheng.cases.actions._base import sms_text
+    from minsheng.cases.actions._base import notify_users, sms_text
     from minsheng.cases.models import Notification
     from minsheng.enterprises.models import Assignment, GridMember
+    from minsheng.enterprises.queries import current
+    from minsheng.org.models import User
     from minsheng.policies import queries
 
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
@@ -51,24 +52,18 @@ def do_notify_candidates(policy: Policy, *, actor) -> dict:
                         body=sms_text(f"{name}：{text}"), next_attempt_at=now, created_at=now)
            for _, name, phone in firms]
     ids = [pk for pk, _, _ in firms]
-    helper_ids = set(Assignment.objects.filter(entity__in=ids, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list("helper_id", flat=True))
-    grids = GridMember.objects.filter(entity__in=ids, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values("grid")
-    helper_ids |= set(Assignment.objects.filter(grid__in=grids, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).values_list("helper_id", flat=True))
-    from minsheng.org.models import User
-
-    helpers = list(User.objects.filter(pk__in=helper_ids, is_active=True))
-    notices = [Notification(channel="staff", recipient_user=user, recipient_address=user.phone or user.username,
-                            subject=f"政策提醒：{policy.title}"[:100],
-                            body=f"您帮扶的企业中可能有符合“{policy.title}”申报条件的，请提醒企业申报。",
-                            next_attempt_at=now, created_at=now) for user in helpers]
-    Notification.objects.bulk_create(sms + notices, batch_size=1000)
+    # Their helpers on the day: one-to-one, and their grids' (enterprises' rule for a period).
+    helper_ids = set(Assignment.objects.filter(current(today), entity__in=ids).values_list("helper_id", flat=True))
+    grids = GridMember.objects.filter(current(today), entity__in=ids).values("grid")
+    helper_ids |= set(Assignment.objects.filter(current(today), grid__in=grids).values_list("helper_id", flat=True))
+    Notification.objects.bulk_create(sms, batch_size=1000)
+    told = notify_users(User.objects.filter(pk__in=helper_ids, is_active=True), case=None, event=None,
+                        subject=f"政策提醒：{policy.title}",
+                        body=f"您帮扶的企业中可能有符合“{policy.title}”申报条件的，请提醒企业申报。", now=now)
     write_event(EventKind.NOTIFIED, actor=actor, policy=policy,
-                note=f"提醒{len(sms)}户可能符合条件的企业、{len(helpers)}名帮扶干部",
-                data={"firms": len(sms), "helpers": len(helpers)})
-    return {"firms": len(sms), "helpers": len(helpers)}
+                note=f"提醒{len(sms)}户可能符合条件的企业、{told}名帮扶干部",
+                data={"firms": len(sms), "helpers": told})
+    return {"firms": len(sms), "helpers": told}
 
 
 # --- applications (办): a case of the kind 惠企政策申报 ----------------------------------------------------

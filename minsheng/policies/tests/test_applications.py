@@ -193,3 +193,24 @@ def test_a_late_payment_is_the_cases_and_climbs_its_ladder(county, _clock):
     assert case.supervision_level >= SupervisionLevel.DEPARTMENT_HEAD
     assert actions.sweep_late_payouts(10) == 1  # the payment step, past its own limit, reported once
     assert actions.sweep_late_payouts(10) == 0
+
+
+def test_the_firms_that_may_qualify_and_their_helpers_are_told_once(county, people):
+    from minsheng.cases.models import Notification
+    from minsheng.enterprises.actions.helpers import do_assign_one_to_one
+    from minsheng.enterprises import actions as enterprise_actions
+
+    firm = county["firms"]["湖口县精工阀门有限公司"]
+    draft = enterprise_actions.draft_of(firm)
+    draft.contact_name, draft.contact_phone = "周敏", "13607921234"
+    enterprise_actions.do_update_entity(firm, draft, actor=None)
+    helper = make_user("bangfu", people.hukou_business, Role.HANDLER, full_name="帮扶干部")
+    do_assign_one_to_one(firm, helper=helper, starts_on=date(2026, 1, 1), actor=None)
+    policy = equipment_policy(county)
+    Notification.objects.all().delete()
+    assert actions.do_notify_candidates(policy, actor=county["officer"]) == {"firms": 1, "helpers": 1}
+    sms = Notification.objects.get(channel="sms")
+    assert sms.recipient_address == "13607921234" and "您可能符合" in sms.body and policy.title in sms.body
+    assert Notification.objects.get(channel="staff").recipient_user == helper
+    with pytest.raises(ActionError, match="已提醒过"):
+        actions.do_notify_candidates(policy, actor=county["officer"])

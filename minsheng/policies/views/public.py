@@ -71,7 +71,7 @@ def policy_page(request, number):
         missing = {c.describe() for c in conditions.evaluate(queries.conditions_of(policy), facts, today)}
         checks = [(row, "material" if row.field == "material" else "missing" if row.text in missing else "met")
                   for row in rows]
-    in_force = policy.pk in set(queries.in_force(today).filter(pk=policy.pk).values_list("pk", flat=True))
+    in_force = queries.in_force(today).filter(pk=policy.pk).exists()
     applied = payout = None
     if firm is not None:
         applied = policy.applications.filter(entity=firm, year=today.year).first()
