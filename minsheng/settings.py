@@ -236,6 +236,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# The county outlines the maps draw (static/minsheng/geo) are GeoJSON (RFC 7946).
+WHITENOISE_MIMETYPES = {".geojson": "application/geo+json"}
 # Evidence attachments: photos, scans and office documents, 10 MB each.
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -407,3 +407,24 @@ def run_together(*jobs):
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+# --- stations ---------------------------------------------------------------------------------
+
+# 浔阳区 around 花果园北路 (WGS-84): far from the district's edges.
+XUNYANG_POINT = (29.7145, 115.9890)
+WORKDAY_HOURS = {day: "07:00-21:00" for day in range(7)}
+
+
+def make_station(people: Personas, *, name: str = "", operator: Department | None = None, amenities=("toilet", "hot-water"),
+                 point=XUNYANG_POINT, weekly=None, actor=None):
+    from minsheng.stations import actions as station_actions
+
+    operator = operator or make_department("浔阳区城管局", people.xunyang)
+    station = station_actions.do_register_station(
+        name=name or f"城市驿站{next(_sequence)}", region=operator.region if operator.region.level != RegionLevel.CITY else people.xunyang,
+        address="浔阳区花果园北路", latitude=point[0], longitude=point[1], operator=operator, amenities=amenities,
+        actor=actor)
+    station_actions.do_set_hours(station, weekly=WORKDAY_HOURS if weekly is None else weekly, actor=actor)
+    station.refresh_from_db()
+    return station

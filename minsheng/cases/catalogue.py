@@ -72,6 +72,11 @@ CATALOGUE = [
         ("illegal-building", "违法建设", "违建,搭建", []),
         ("sanitation", "环境卫生", "垃圾,卫生,公厕", []),
         ("streetlight", "路灯设施", "路灯,井盖", []),
+        # What residents report about a city station (issue 15), from its page: the case goes to
+        # the station's operator unit, whichever department runs it.
+        ("station-facility", "城市驿站", "驿站,城市驿站,热水器,饮水机", [
+            ("station", "驿站名称", QuestionType.STRING, True, [], "如：城市驿站·浔阳站"),
+        ]),
     ]),
     ("transport", "交通运输", "交通运输局", "", [
         ("bus", "公交线路", "公交,班次,站点", []),

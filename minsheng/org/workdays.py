@@ -242,3 +242,50 @@ def due_at(started: datetime, working_days: int) -> datetime:
     N-th working day after the day it began (that day itself does not count)."""
     start_day = timezone.localtime(started).date()
     return end_of_working_day(add_working_days(start_day, working_days))
+
+
+# chinese_calendar names its holidays in English; the platform shows them in Chinese.
+_HOLIDAY_WORDS = {
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+def is_make_up_working_day(d: date) -> bool:
+    """调休: a Saturday or Sunday that the schedule makes a working day."""
+    return d.weekday() >= 5 and is_working_day(d)
+
+
+def holiday_name(d: date) -> str | None:
+    """The holiday `d` belongs to, in Chinese, or None. A holiday is a day off in a run of days off
+    that holds at least one weekday off (国庆's seven days with the weekend inside them, a 补假
+    Monday with its weekend); a plain weekend is not one. The run is read from the platform's own
+    calendar, so an administrator's correction moves the holidays with the working days."""
+    if is_working_day(d):
+        return None
+    run = [d]
+    for step in (-1, 1):
+        day = d + timedelta(days=step)
+        while len(run) < 15 and not is_working_day(day):
+            run.append(day)
+            day += timedelta(days=step)
+    if all(day.weekday() >= 5 for day in run):
+        return None
+    from minsheng.org.models import CalendarDay
+
+    named = dict(CalendarDay.objects.filter(date__in=run, is_working_day=False).exclude(name="")
+                 .values_list("date", "name"))
+    for day in sorted(run, key=lambda day: abs((day - d).days)):
+        if named.get(day):
+            return named[day]
+        try:
+            found, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            found, name = False, None
+        if found and name:
+            return _HOLIDAY_WORDS.get(name, name)
+        statutory = statutory_holidays(day.year).get(day)
+        if statutory:
+            return statutory.removesuffix("补假")
+    return "节假日"

@@ -62,3 +62,65 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     d_phi, d_lambda = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
     h = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+# The county-level divisions' outlines (static/minsheng/geo, OpenStreetMap via geoBoundaries,
+# ODbL; see its NOTICE), read once per process: they are files shipped with the code.
+BOUNDARIES = "minsheng/geo/jiujiang-counties.geojson"
+_outlines: list[tuple[str, str, list]] | None = None
+
+
+def _rings(geometry: dict) -> list[list[list[list[float]]]]:
+    """A (Multi)Polygon as a list of polygons, each a list of rings of [lng, lat]."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
+
+
+def outlines() -> list[tuple[str, str, list]]:
+    """(GB/T 2260 code, name, polygons) of each county-level division."""
+    global _outlines
+    if _outlines is None:
+        import json
+
+        from django.contrib.staticfiles import finders
+
+        path = finders.find(BOUNDARIES)
+        if path is None:
+            _outlines = []
+        else:
+            with open(path, encoding="utf-8") as handle:
+                collection = json.load(handle)
+            _outlines = [(feature["properties"]["code"], feature["properties"]["name"], _rings(feature["geometry"]))
+                         for feature in collection["features"]]
+    return _outlines
+
+
+def _in_ring(lat: float, lng: float, ring: list) -> bool:
+    """Even-odd rule: a ray eastward from the point crosses the ring's edges an odd number of times."""
+    inside = False
+    previous_lng, previous_lat = ring[-1][0], ring[-1][1]
+    for point in ring:
+        point_lng, point_lat = point[0], point[1]
+        if (point_lat > lat) != (previous_lat > lat):
+            crossing = point_lng + (lat - point_lat) * (previous_lng - point_lng) / (previous_lat - point_lat)
+            if lng < crossing:
+                inside = not inside
+        previous_lng, previous_lat = point_lng, point_lat
+    return inside
+
+
+def _in_polygon(lat: float, lng: float, polygon: list) -> bool:
+    outer, holes = polygon[0], polygon[1:]
+    return _in_ring(lat, lng, outer) and not any(_in_ring(lat, lng, hole) for hole in holes)
+
+
+def division_at(lat: float, lng: float) -> str | None:
+    """The GB/T 2260 code of the county-level division holding the WGS-84 point, or None when it
+    lies outside all of them (outside the city)."""
+    for code, _name, polygons in outlines():
+        if any(_in_polygon(lat, lng, polygon) for polygon in polygons):
+            return code
+    return None

@@ -164,3 +164,31 @@ def test_next_years_missing_schedule_is_named_from_the_first_of_november():
         assert workdays.years_without_schedule() == [2027]
     with time_machine.travel(datetime(2025, 6, 1, 9, 0, tzinfo=SHANGHAI)):
         assert workdays.years_without_schedule() == []
+
+
+def test_a_holiday_is_a_day_off_in_a_run_with_a_weekday_off():
+    # 2026 国庆中秋: 10-01 (Thu) to 10-07 off, the weekend inside included; 10-10 (Sat) a make-up day.
+    assert [workdays.holiday_name(date(2026, 10, day)) for day in range(1, 8)] == ["国庆节"] * 7
+    assert workdays.holiday_name(date(2026, 9, 30)) is None
+    assert workdays.holiday_name(date(2026, 10, 8)) is None
+    assert workdays.holiday_name(date(2026, 10, 11)) is None  # the Sunday after: a plain weekend
+    assert workdays.holiday_name(date(2026, 11, 28)) is None
+    assert workdays.is_make_up_working_day(date(2026, 10, 10))
+    assert not workdays.is_make_up_working_day(date(2026, 10, 9))
+    assert not workdays.is_make_up_working_day(date(2026, 10, 11))
+    assert workdays.holiday_name(date(2026, 2, 17)) == "春节"
+    assert workdays.holiday_name(date(2026, 2, 14)) is None  # a make-up Saturday before it
+
+
+@time_machine.travel(datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI))
+def test_a_provisional_years_holidays_are_named_from_the_law():
+    assert workdays.holiday_name(date(2027, 1, 1)) == "元旦"
+    assert workdays.holiday_name(date(2027, 10, 2)) == "国庆节"
+
+
+def test_a_day_the_administrators_make_a_day_off_becomes_a_holiday(people):
+    actions.do_set_calendar_day(date(2026, 11, 27), is_working_day=False, name="", actor=people.admin)
+    assert workdays.holiday_name(date(2026, 11, 27)) == "节假日"
+    assert workdays.holiday_name(date(2026, 11, 28)) == "节假日"  # its weekend joins it
+    actions.do_set_calendar_day(date(2026, 11, 27), is_working_day=False, name="抗洪救灾", actor=people.admin)
+    assert workdays.holiday_name(date(2026, 11, 29)) == "抗洪救灾"

@@ -1,0 +1,218 @@
+"""Reads of the stations shared by the pages, the API and the benchmark: which stations are open
+now, the nearest ones to a point (with amenity and open-now filters), a station's week and
+holidays, the operator's work list."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q
+
+from minsheng.core import clock
+from minsheng.core.errors import NotFound
+from minsheng.org import workdays
+from minsheng.stations import geo, hours, rules
+from minsheng.stations.models import (
+    Amenity,
+    HolidayPlan,
+    Place,
+    Problem,
+    Station,
+    StationStatus,
+)
+
+NEAREST_LIMIT = 10
+FIRST_RADIUS_M = 2000.0
+WIDEST_RADIUS_M = 2_000_000.0  # past this the box is dropped: every station is a candidate
+
+
+def public_stations():
+    """Stations the public sees: in service or suspended for a while (shown as such), not closed."""
+    return Station.objects.exclude(status=StationStatus.CLOSED)
+
+
+def with_week(queryset, day: date | None = None):
+    """Stations with what open-now needs: their hours and their plan for `day` (today)."""
+    day = day or clock.today()
+    return queryset.select_related("region", "operator").prefetch_related(
+        "hours", "amenity_rows",
+        Prefetch("holiday_plans", queryset=HolidayPlan.objects.filter(date=day), to_attr="plans_today"))
+
+
+def schedule_today(station: Station, kind: hours.DayKind) -> hours.DaySchedule:
+    plans = {plan.date: plan for plan in getattr(station, "plans_today", None)
+             or station.holiday_plans.filter(date=kind.day)}
+    return hours.schedule(hours.weekly_of(station), plans, kind)
+
+
+def is_open(station: Station, at: datetime | None = None, *, kind: hours.DayKind | None = None) -> bool:
+    """Open at the moment: in service and inside one of the day's spans."""
+    day, minute = hours.local(at or clock.now())
+    if station.status != StationStatus.OPEN:
+        return False
+    kind = kind if kind is not None and kind.day == day else hours.day_kind(day)
+    return schedule_today(station, kind).open_at(minute)
+
+
+def amenities_of(station: Station) -> list[str]:
+    return sorted((row.code for row in station.amenity_rows.all()), key=Amenity.values.index)
+
+
+@dataclass
+class Found:
+    station: Station
+    distance_m: float
+    open_now: bool
+
+
+def _box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
+    """A latitude/longitude box holding every point within radius_m of (lat, lng) on the sphere
+    (the longitude half-width is the exact one for a small circle, asin(sin r / cos φ))."""
+    angular = radius_m / geo.EARTH_RADIUS_M
+    d_lat = math.degrees(angular)
+    if abs(lat) + d_lat >= 89.9 or angular >= math.pi / 2:
+        return lat - d_lat, lat + d_lat, -180.0, 180.0
+    d_lng = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(lat)))))
+    return lat - d_lat, lat + d_lat, lng - d_lng, lng + d_lng
+
+
+def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, limit: int = NEAREST_LIMIT,
+            at: datetime | None = None) -> list[Found]:
+    """The stations in service nearest to the WGS-84 point, closest first (ties by id), having every
+    amenity asked for and, when asked, open at the moment. A box around the point grows fourfold
+    until it holds `limit` matches within its inscribed circle: the cost is the neighbourhood's,
+    not the register's."""
+    at = at or clock.now()
+    day, _minute = hours.local(at)
+    kind = hours.day_kind(day)
+    base = Station.objects.filter(status=StationStatus.OPEN)
+    for code in amenities:
+        base = base.filter(amenity_rows__code=code)
+    radius = FIRST_RADIUS_M
+    while True:
+        widest = radius >= WIDEST_RADIUS_M
+        candidates = base
+        if not widest:
+            south, north, west, east = _box(lat, lng, radius)
+            candidates = base.filter(latitude__gte=south, latitude__lte=north,
+                                     longitude__gte=west, longitude__lte=east)
+        rows = list(candidates.values_list("pk", "latitude", "longitude"))
+        measured = sorted((geo.haversine_m(lat, lng, float(s_lat), float(s_lng)), pk) for pk, s_lat, s_lng in rows)
+        within = [(distance, pk) for distance, pk in measured if widest or distance <= radius]
+        chosen = _choose(within, limit, at, kind) if open_now else [(d, pk, False) for d, pk in within[:limit]]
+        if len(chosen) >= limit or widest:
+            break
+        radius *= 4
+    stations = with_week(Station.objects.filter(pk__in=[pk for _d, pk, _o in chosen]), day).in_bulk()
+    found = []
+    for distance, pk, known_open in chosen:
+        station = stations[pk]
+        found.append(Found(station, distance, known_open or is_open(station, at, kind=kind)))
+    return found
+
+
+def _choose(within, limit, at, kind) -> list[tuple[float, int, bool]]:
+    """The first `limit` of the measured candidates that are open at `at`, reading the hours of a
+    slice at a time (most candidates near a point are open, so a slice or two does)."""
+    chosen = []
+    day, _minute = hours.local(at)
+    for start in range(0, len(within), max(limit * 3, 30)):
+        chunk = within[start:start + max(limit * 3, 30)]
+        stations = with_week(Station.objects.filter(pk__in=[pk for _d, pk in chunk]), day).in_bulk()
+        for distance, pk in chunk:
+            if is_open(stations[pk], at, kind=kind):
+                chosen.append((distance, pk, True))
+                if len(chosen) >= limit:
+                    return chosen
+    return chosen
+
+
+def map_stations(*, amenities=(), open_now: bool = False, at: datetime | None = None) -> list[tuple[Station, bool]]:
+    """Every public station with whether it is open now, filtered as asked (the map and the GeoJSON)."""
+    at = at or clock.now()
+    day, _minute = hours.local(at)
+    kind = hours.day_kind(day)
+    queryset = public_stations()
+    for code in amenities:
+        queryset = queryset.filter(amenity_rows__code=code)
+    rows = [(station, is_open(station, at, kind=kind)) for station in with_week(queryset.order_by("pk"), day)]
+    return [(station, open_) for station, open_ in rows if open_ or not open_now]
+
+
+def access_public_station(pk) -> Station:
+    station = public_stations().select_related("region", "operator").filter(pk=pk).first()
+    if station is None:
+        raise NotFound("没有找到该驿站。")
+    return station
+
+
+def access_station(user, pk) -> Station:
+    """A station its keeper may change (the same "not found" for one they may not)."""
+    station = Station.objects.select_related("region", "operator").filter(pk=pk).first()
+    if station is None or not rules.may_keep(user, station):
+        raise NotFound("没有找到该驿站。")
+    return station
+
+
+def week(station: Station, today: date | None = None, days: int = 7) -> list[hours.DaySchedule]:
+    """The next `days` days from today as the station keeps them (holidays and 调休 included)."""
+    today = today or clock.today()
+    weekly = hours.weekly_of(station)
+    last = today + timedelta(days=days - 1)
+    plans = {plan.date: plan for plan in station.holiday_plans.filter(date__gte=today, date__lte=last)}
+    result = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        try:
+            kind = hours.day_kind(day)
+        except workdays.UnknownCalendarYear:
+            break
+        result.append(hours.schedule(weekly, plans, kind))
+    return result
+
+
+def upcoming_plans(station: Station, today: date | None = None):
+    today = today or clock.today()
+    return station.holiday_plans.filter(date__gte=today).order_by("date")[:14]
+
+
+def upcoming_holidays(today: date | None = None, within_days: int = 120) -> list[tuple[date, str]]:
+    """The holiday dates ahead (for the keeper's holiday plan form)."""
+    today = today or clock.today()
+    found = []
+    for offset in range(within_days):
+        day = today + timedelta(days=offset)
+        try:
+            name = workdays.holiday_name(day)
+        except workdays.UnknownCalendarYear:
+            break
+        if name:
+            found.append((day, name))
+    return found
+
+
+def stations_kept_by(user):
+    if not rules.may_keep_any(user):
+        return Station.objects.none()
+    from minsheng.org.access import in_jurisdiction_q
+
+    if user.has_role(*rules.OVERSEERS):
+        return Station.objects.filter(Q(operator=user.department_id) | in_jurisdiction_q(user))
+    return Station.objects.filter(operator=user.department_id)
+
+
+def open_problems(stations):
+    return (Problem.objects.filter(station__in=stations, fixed_on__isnull=True)
+            .select_related("station", "inspection", "item").order_by("deadline", "pk"))
+
+
+def find_places(text: str, limit: int = 8):
+    text = (text or "").strip()
+    if not text:
+        return []
+    places = list(Place.objects.filter(name__icontains=text)[:limit])
+    if len(places) < limit:
+        stations = public_stations().filter(Q(name__icontains=text) | Q(address__icontains=text))[:limit - len(places)]
+        places += [Place(name=f"{station.name}（{station.address}）", region=station.region,
+                         latitude=station.latitude, longitude=station.longitude) for station in stations]
+    return places
