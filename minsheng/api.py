@@ -90,6 +90,7 @@ from minsheng.enterprises.api import router as enterprises_router  # noqa: E402
 from minsheng.inspections.api import router as inspections_router  # noqa: E402
 from minsheng.policies.api import router as policies_router  # noqa: E402
 from minsheng.evaluation.api import router as evaluation_router  # noqa: E402
+from minsheng.stations.api import router as stations_router  # noqa: E402
 
 api.add_router("/", cases_router)
 api.add_router("/", pledges_router)
@@ -98,3 +99,4 @@ api.add_router("/", enterprises_router)
 api.add_router("/", inspections_router)
 api.add_router("/", policies_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", stations_router)

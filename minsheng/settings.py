@@ -4,7 +4,9 @@
 DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, HTTPS,
 MINSHENG_VAR_DIR (database file, uploads, generated secret key), REDIS_URL, TRUSTED_PROXY_COUNT,
 LOG_LEVEL; the city running it: MINSHENG_CITY_NAME, MINSHENG_SITE_NAME, MINSHENG_SMS_SIGNATURE,
-MINSHENG_HOTLINE, MINSHENG_OPEN311_CONTACT, MINSHENG_PUBLIC_URL.
+MINSHENG_HOTLINE, MINSHENG_OPEN311_CONTACT, MINSHENG_PUBLIC_URL; the maps' tiles: TIANDITU_KEY
+(天地图's vector tiles and labels) or MAP_TILE_URL (any XYZ service, with MAP_TILE_LABELS_URL,
+MAP_TILE_SUBDOMAINS, MAP_TILE_ATTRIBUTION); without either the maps draw the county outlines.
 """
 
 import os
@@ -256,12 +258,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only this site's own scripts, styles, images and forms;
 # no inline script or style anywhere, so injected markup cannot run or restyle a page.
+# Map tiles. 天地图 (the national service, WGS-84 in its _w sets' Web Mercator, as stored here)
+# with its key in production; any XYZ service otherwise; none in tests and the demo.
+TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+_TIANDITU = ("https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s"
+             "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=" + TIANDITU_KEY)
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL") or (_TIANDITU % ("vec", "vec") if TIANDITU_KEY else "")
+MAP_TILE_LABELS_URL = os.environ.get("MAP_TILE_LABELS_URL") or (_TIANDITU % ("cva", "cva") if TIANDITU_KEY else "")
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS") or ("01234567" if TIANDITU_KEY else "abc")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION") or ("天地图" if TIANDITU_KEY else "")
+
+
+def _tile_hosts(*urls: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    hosts = []
+    for url in urls:
+        if url:
+            parts = urlsplit(url.replace("{s}", "x"))
+            host = parts.netloc.split(".", 1)[1] if "{s}" in url and "." in parts.netloc else parts.netloc
+            hosts.append(f"{parts.scheme}://*.{host}" if "{s}" in url else f"{parts.scheme}://{host}")
+    return sorted(set(hosts))
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_hosts(MAP_TILE_URL, MAP_TILE_LABELS_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

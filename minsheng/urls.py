@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspections/", include("minsheng.inspections.urls")),
     path("policies/", include("minsheng.policies.urls")),
     path("evaluation/", include("minsheng.evaluation.urls")),
+    path("stations/", include("minsheng.stations.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", api.urls),
     path("staff/", staff_home, name="staff-home"),

@@ -124,6 +124,12 @@ class HolidayPlan(models.Model):
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["station", "date"], name="holiday_plan_once")]
 
+    @property
+    def words(self) -> str:
+        from minsheng.stations.hours import spans_text
+
+        return spans_text(self.spans)
+
 
 def photo_path(photo, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
