@@ -8,7 +8,8 @@ import sys
 
 BENCHMARKS = {"cases": "bench.cases", "open311": "bench.open311", "reliability": "bench.reliability",
               "elevators": "bench.elevators", "enterprises": "bench.enterprises",
-              "inspections": "bench.inspections", "policies": "bench.policies"}
+              "inspections": "bench.inspections", "policies": "bench.policies",
+              "stations": "bench.stations"}
 
 
 def main(argv=None) -> int:

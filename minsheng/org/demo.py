@@ -142,6 +142,11 @@ PERSONAS = [
     # 局长走流程 in 武宁县 (issue 14): 熊伟 (above) walks 企业开办; 卢志刚, head of 县自然资源局,
     # walks 不动产登记 and posts its rectifications' progress.
     Persona("luzhigang", "卢志刚", "武宁县自然资源局", "局长", (Role.DEPARTMENT_HEAD,)),
+    # City stations (issue 15): 浔阳区城管局 runs the district's stations (彭涛 heads it, 袁芳 keeps
+    # them and answers residents' feedback); 胡锋 heads 濂溪区's.
+    Persona("pengtao", "彭涛", "浔阳区城管局", "局长", (Role.DEPARTMENT_HEAD,)),
+    Persona("yuanfang", "袁芳", "浔阳区城管局", "市容环卫股股长", (Role.HANDLER,)),
+    Persona("hufeng", "胡锋", "濂溪区城管局", "副局长", (Role.HANDLER, Role.DEPARTMENT_HEAD)),
 ]
 
 

@@ -422,7 +422,7 @@ def do_record_inspection(station: Station, *, standard: Standard, visited_on: da
     answers = {}
     for position, item in items.items():
         value = (results or {}).get(position, (results or {}).get(str(position)))
-        if value not in (True, False):
+        if not isinstance(value, bool):
             raise ActionError(f"请填写第{position}项“{item.text}”是否合格。", field=f"item_{position}")
         answers[str(position)] = value
     rows = []
@@ -491,8 +491,6 @@ def do_report_feedback(station: Station, *, description: str, requester_name: st
     from minsheng.cases.actions import Intake, do_accept_case, do_dispatch_case, do_register_case
     from minsheng.cases.models import CaseKind, Channel
 
-    if station.status == StationStatus.CLOSED:
-        raise ActionError("这个驿站已撤销。", field="station")
     category = feedback_category()
     kind = CaseKind.objects.filter(code=FEEDBACK_KIND).first()
     if category is None or kind is None:
@@ -501,6 +499,9 @@ def do_report_feedback(station: Station, *, description: str, requester_name: st
         raise ActionError(f"未知的设施“{str(amenity)[:20]}”。", field="amenity")
     what = Amenity(amenity).label if amenity else ""
     with transaction.atomic():
+        station = _locked(station)  # closed a moment ago: no more feedback
+        if station.status == StationStatus.CLOSED:
+            raise ActionError("这个驿站已撤销。", field="station")
         case, code = do_register_case(Intake(
             region=station.region, kind=kind, category=category, channel=channel or Channel.ONLINE,
             requester_name=requester_name, requester_phone=requester_phone, description=description,

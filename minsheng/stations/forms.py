@@ -64,7 +64,7 @@ class StationForm(forms.Form):
     phone = forms.CharField(label="服务电话", max_length=20, required=False)
     area_m2 = forms.CharField(label="面积（平方米）", max_length=10, required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    opened_on = BoundedDateField(label="启用日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opened_on = BoundedDateField(label="启用日期", required=False)
     description = forms.CharField(label="简介", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, regions=(), operators=(), fixed=False, **kwargs):
@@ -117,9 +117,9 @@ class VolunteerForm(forms.Form):
     phone = forms.CharField(label="手机号码", max_length=20, error_messages=required("手机号码"))
     organisation = forms.CharField(label="所在单位或组织", required=False, max_length=60)
     duties = forms.CharField(label="服务内容", required=False, max_length=100)
-    joined_on = BoundedDateField(label="加入日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = BoundedDateField(label="加入日期", required=False)
 
 
 class FixForm(forms.Form):
     note = forms.CharField(label="整改情况", max_length=300, error_messages=required("整改情况"))
-    fixed_on = BoundedDateField(label="完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fixed_on = BoundedDateField(label="完成日期", required=False)

@@ -91,8 +91,15 @@ class DayKind:
 
 
 def day_kind(day: date) -> DayKind:
-    holiday = workdays.holiday_name(day)
-    return DayKind(day=day, holiday=holiday, make_up=holiday is None and workdays.is_make_up_working_day(day))
+    """The day as the calendar has it, kept with the calendar's own copies (a correction of the
+    calendar drops both), so the nearest search asks the database nothing for it."""
+    from minsheng.core import reference
+
+    def compute() -> DayKind:
+        holiday = workdays.holiday_name(day)
+        return DayKind(day=day, holiday=holiday, make_up=holiday is None and workdays.is_make_up_working_day(day))
+
+    return reference.get(f"stations:day:{day.isoformat()}", compute)
 
 
 @dataclass(frozen=True)

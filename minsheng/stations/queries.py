@@ -15,9 +15,11 @@ from minsheng.stations import geo, hours, rules
 from minsheng.stations.models import (
     Amenity,
     HolidayPlan,
+    OpeningHours,
     Place,
     Problem,
     Station,
+    StationAmenity,
     StationStatus,
 )
 
@@ -40,8 +42,10 @@ def with_week(queryset, day: date | None = None):
 
 
 def schedule_today(station: Station, kind: hours.DayKind) -> hours.DaySchedule:
-    plans = {plan.date: plan for plan in getattr(station, "plans_today", None)
-             or station.holiday_plans.filter(date=kind.day)}
+    prefetched = getattr(station, "plans_today", None)
+    if prefetched is None or (prefetched and prefetched[0].date != kind.day):
+        prefetched = station.holiday_plans.filter(date=kind.day)
+    plans = {plan.date: plan for plan in prefetched}
     return hours.schedule(hours.weekly_of(station), plans, kind)
 
 
@@ -55,7 +59,10 @@ def is_open(station: Station, at: datetime | None = None, *, kind: hours.DayKind
 
 
 def amenities_of(station: Station) -> list[str]:
-    return sorted((row.code for row in station.amenity_rows.all()), key=Amenity.values.index)
+    codes = getattr(station, "amenity_codes", None)
+    if codes is None:
+        codes = [row.code for row in station.amenity_rows.all()]
+    return sorted(codes, key=Amenity.values.index)
 
 
 @dataclass
@@ -74,6 +81,22 @@ def _box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, 
         return lat - d_lat, lat + d_lat, -180.0, 180.0
     d_lng = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(lat)))))
     return lat - d_lat, lat + d_lat, lng - d_lng, lng + d_lng
+
+
+def open_flags(ids, at: datetime, kind: hours.DayKind) -> dict[int, bool]:
+    """Whether each station in service among `ids` is open at `at`, from two light queries (the
+    spans, the day's plans) rather than model instances: the nearest search runs it per request."""
+    _day, minute = hours.local(at)
+    weekly: dict[int, dict[int, list]] = {}
+    for station_id, weekday, opens, closes in OpeningHours.objects.filter(station_id__in=ids).values_list(
+            "station_id", "weekday", "opens", "closes"):
+        weekly.setdefault(station_id, {}).setdefault(weekday, []).append((opens, closes))
+    plans: dict[int, dict] = {}
+    if kind.holiday:
+        for plan in HolidayPlan.objects.filter(station_id__in=ids, date=kind.day).only("station_id", "date", "spans"):
+            plans[plan.station_id] = {plan.date: plan}
+    return {pk: hours.schedule({d: tuple(v) for d, v in weekly.get(pk, {}).items()}, plans.get(pk, {}), kind)
+            .open_at(minute) for pk in ids}
 
 
 def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, limit: int = NEAREST_LIMIT,
@@ -99,15 +122,21 @@ def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, lim
         rows = list(candidates.values_list("pk", "latitude", "longitude"))
         measured = sorted((geo.haversine_m(lat, lng, float(s_lat), float(s_lng)), pk) for pk, s_lat, s_lng in rows)
         within = [(distance, pk) for distance, pk in measured if widest or distance <= radius]
-        chosen = _choose(within, limit, at, kind) if open_now else [(d, pk, False) for d, pk in within[:limit]]
+        chosen = _choose(within, limit, at, kind) if open_now else [(d, pk, None) for d, pk in within[:limit]]
         if len(chosen) >= limit or widest:
             break
         radius *= 4
-    stations = with_week(Station.objects.filter(pk__in=[pk for _d, pk, _o in chosen]), day).in_bulk()
+    ids = [pk for _d, pk, _o in chosen]
+    flags = open_flags([pk for _d, pk, known in chosen if known is None], at, kind)
+    stations = Station.objects.select_related("region", "operator").in_bulk(ids)
+    codes: dict[int, list[str]] = {pk: [] for pk in ids}
+    for station_id, code in StationAmenity.objects.filter(station_id__in=ids).values_list("station_id", "code"):
+        codes[station_id].append(code)
     found = []
     for distance, pk, known_open in chosen:
         station = stations[pk]
-        found.append(Found(station, distance, known_open or is_open(station, at, kind=kind)))
+        station.amenity_codes = codes[pk]
+        found.append(Found(station, distance, flags[pk] if known_open is None else known_open))
     return found
 
 
@@ -115,12 +144,12 @@ def _choose(within, limit, at, kind) -> list[tuple[float, int, bool]]:
     """The first `limit` of the measured candidates that are open at `at`, reading the hours of a
     slice at a time (most candidates near a point are open, so a slice or two does)."""
     chosen = []
-    day, _minute = hours.local(at)
-    for start in range(0, len(within), max(limit * 3, 30)):
-        chunk = within[start:start + max(limit * 3, 30)]
-        stations = with_week(Station.objects.filter(pk__in=[pk for _d, pk in chunk]), day).in_bulk()
+    step = max(limit * 3, 30)
+    for start in range(0, len(within), step):
+        chunk = within[start:start + step]
+        flags = open_flags([pk for _d, pk in chunk], at, kind)
         for distance, pk in chunk:
-            if is_open(stations[pk], at, kind=kind):
+            if flags[pk]:
                 chosen.append((distance, pk, True))
                 if len(chosen) >= limit:
                     return chosen

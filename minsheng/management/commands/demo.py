@@ -20,6 +20,7 @@ from minsheng.org.demo import DEMO_PASSWORD, PERSONAS, load_org
 from minsheng.pledges.demo import load_pledges
 from minsheng.pledges.models import PledgeList
 from minsheng.policies.demo import load_policies
+from minsheng.stations.demo import load_stations
 
 
 def load_demo_data() -> bool:
@@ -39,6 +40,7 @@ def load_demo_data() -> bool:
         load_inspections(regions)
         load_policies(regions)
         load_evaluation(regions)
+        load_stations(regions)
     return True
 
 
