@@ -13,6 +13,7 @@ from minsheng.core.context_processors import CARE_COOKIE
 from minsheng.enterprises.queries import visits_due_by
 from minsheng.inspections.queries import work_for as inspection_work_for
 from minsheng.policies.queries import work_for as policy_work_for
+from minsheng.stations.queries import work_for as station_work_for
 from minsheng.org import workdays
 from minsheng.org.models import Role
 from minsheng.pledges.models import Status
@@ -48,6 +49,7 @@ def staff_home(request):
          # A department that inspects firms: visits to approve, to come, to publish (JOURNEYS.md 12).
          "inspection_work": inspection_work_for(user, today),
          "policy_work": policy_work_for(user, today),
+         "station_work": station_work_for(user, today),
          # A leader's home page opens on the scorecards' monthly trends (None for others).
          **scorecards.trend_context(scorecards.home_trends(user))},
     )

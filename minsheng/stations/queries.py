@@ -245,3 +245,27 @@ def find_places(text: str, limit: int = 8):
         places += [Place(name=f"{station.name}（{station.address}）", region=station.region,
                          latitude=station.latitude, longitude=station.longitude) for station in stations]
     return places
+
+
+@dataclass
+class Work:
+    stations: int
+    open_problems: int
+    late_problems: int
+    open_feedback: int
+
+
+def work_for(user, today: date) -> Work | None:
+    """What the staff home page shows an operator unit's staff of their stations; None for anyone
+    whose unit runs none."""
+    from minsheng.cases.models import OPEN_STATES
+
+    if user.department_id is None:
+        return None
+    stations = Station.objects.filter(operator=user.department_id).exclude(status=StationStatus.CLOSED)
+    count = stations.count()
+    if not count:
+        return None
+    problems = Problem.objects.filter(station__in=stations, fixed_on__isnull=True)
+    return Work(stations=count, open_problems=problems.count(), late_problems=problems.filter(deadline__lt=today).count(),
+                open_feedback=stations.filter(case_links__case__state__in=OPEN_STATES).count())

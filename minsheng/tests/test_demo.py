@@ -366,3 +366,33 @@ def test_two_heads_of_wuning_walked_their_services_and_one_rectification_is_open
     [open_task] = [problem.item for problem, status in housing.problems if status != Status.DONE]
     assert 0 < open_task.percent < 100 and open_task.deadline > today
     assert can_post_progress(User.objects.get(username="luzhigang"), open_task)
+
+
+# --- city stations (issue 15) ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_stations_demo_has_xunyang_station_its_duty_an_inspection_fixed_and_cases_on_the_map(demo, client):
+    from minsheng.cases.models import Case
+    from minsheng.stations import queries
+    from minsheng.stations.models import HolidayPlan, Problem, Station, StationCase
+
+    stations = Station.objects.exclude(status="closed")
+    assert stations.count() >= 20
+    assert set(stations.values_list("region__name", flat=True)) == {"浔阳区", "濂溪区"}
+    xunyang = Station.objects.get(name="城市驿站·浔阳站")
+    assert "花果园北路" in xunyang.address and xunyang.operator.name == "浔阳区城管局"
+    assert {"toilet", "tea", "reading", "rest", "store", "hot-water", "medicine", "umbrella", "charging", "wifi",
+            "red-reading"} <= set(queries.amenities_of(xunyang))
+    new_year = HolidayPlan.objects.get(station=xunyang, date="2027-01-01")
+    assert new_year.holiday == "元旦" and new_year.duty_staff and new_year.spans == [[480, 1200]]
+    fixed = Problem.objects.get(station=xunyang)
+    assert fixed.fixed_on <= fixed.deadline and fixed.status(NOW.date()) == "已整改"
+    assert [p.status(NOW.date()) for p in Problem.objects.filter(fixed_on__isnull=True).order_by("deadline")] == [
+        "逾期未整改", "整改中"]
+    feedback = StationCase.objects.get()
+    assert feedback.case.lead_department.name == "浔阳区城管局" and feedback.case.state == State.CLOSED
+    # Cases with coordinates for the maps, and the public finder answers from a typed place.
+    assert Case.objects.filter(latitude__isnull=False).count() > 100
+    page = client.get("/stations/", {"place": "花果园北路", "amenity": "hot-water"})
+    assert page.status_code == 200 and page.context["rows"][0]["station"] == xunyang
