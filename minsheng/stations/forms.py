@@ -123,3 +123,24 @@ class VolunteerForm(forms.Form):
 class FixForm(forms.Form):
     note = forms.CharField(label="整改情况", max_length=300, error_messages=required("整改情况"))
     fixed_on = BoundedDateField(label="完成日期", required=False)
+
+
+class StandardForm(forms.Form):
+    name = forms.CharField(label="标准名称", max_length=60, error_messages=required("标准名称"),
+                           help_text="如：九江市城市驿站“七个一”建设服务标准")
+    issuer = forms.CharField(label="发布单位", max_length=60, required=False)
+    items = forms.CharField(label="检查项", widget=forms.Textarea(attrs={"rows": 8}), error_messages=required("检查项"),
+                            help_text="每行一项，按巡查时的顺序。")
+
+
+class PlaceForm(forms.Form):
+    name = forms.CharField(label="地名", max_length=60, error_messages=required("地名"), help_text="路名、地标或小区名")
+    region = forms.ChoiceField(label="所在区县", choices=(), error_messages=chosen("所在区县"))
+    latitude = forms.CharField(label="纬度", max_length=20, error_messages=required("纬度"))
+    longitude = forms.CharField(label="经度", max_length=20, error_messages=required("经度"))
+    datum = forms.ChoiceField(label="坐标系", choices=[("wgs84", "WGS-84（GPS、天地图）"), ("gcj02", "GCJ-02（高德、腾讯地图）")],
+                              initial="wgs84", error_messages=chosen("坐标系"))
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "请选择")] + [(str(r.pk), r.name) for r in regions]

@@ -12,6 +12,7 @@ urlpatterns = [
     # The operator units.
     path("staff/", staff.home, name="staff-home"),
     path("staff/new/", staff.new_station, name="station-new"),
+    path("staff/settings/", staff.settings_page, name="settings"),
     path("staff/<int:pk>/", staff.station_page, name="staff-station"),
     path("staff/<int:pk>/act/<str:what>/", staff.station_act, name="station-act"),
     path("staff/<int:pk>/inspect/", staff.inspect, name="inspect"),

@@ -154,3 +154,20 @@ def _upload(name, content):
 
 
 
+
+
+def test_the_city_sets_its_standard_and_places_on_a_page(client, people, keepers):
+    assert logged_in(client, keepers.qian).get("/stations/staff/settings/").status_code == 404
+    logged_in(client, people.sun)
+    url = "/stations/staff/settings/"
+    bad = client.post(url, {"form": "standard", "name": "七个一", "items": "一间厕所\n一间厕所"})
+    assert bad.status_code == 400 and "检查内容有重复" in bad.content.decode()
+    assert client.post(url, {"form": "standard", "name": "七个一", "issuer": "市城管局",
+                             "items": "一间厕所\n\n一台饮水机\n"}).status_code == 302
+    assert list(Standard.objects.get().items.values_list("text", flat=True)) == ["一间厕所", "一台饮水机"]
+    outside = client.post(url, {"form": "place", "name": "武汉站", "region": people.xunyang.pk, "latitude": "30.6075",
+                                "longitude": "114.4248", "datum": "wgs84"})
+    assert outside.status_code == 400 and "不在九江市范围内" in outside.content.decode()
+    assert client.post(url, {"form": "place", "name": "浔阳楼", "region": people.xunyang.pk, "latitude": "29.7312",
+                             "longitude": "115.9985", "datum": "wgs84"}).status_code == 302
+    assert Place.objects.filter(name="浔阳楼").exists()

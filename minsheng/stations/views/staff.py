@@ -19,7 +19,7 @@ from minsheng.core.text import parse_id
 from minsheng.org.access import in_jurisdiction, is_staff_member
 from minsheng.org.models import Department, Region, RegionLevel
 from minsheng.stations import actions, forms, hours, queries, rules
-from minsheng.stations.models import Amenity, Problem, Standard, StationCase, StationPhoto, Volunteer
+from minsheng.stations.models import Amenity, Place, Problem, Standard, StationCase, StationPhoto, Volunteer
 from minsheng.stations.views.geojson import collection, feature
 
 
@@ -46,6 +46,7 @@ def home(request):
         "late": sum(1 for p in problems if p.deadline < today),
         "features": collection([feature(row["station"], open_now=row["open_now"]) for row in rows]),
         "may_register": user.has_role(*rules.OVERSEERS) or user.has_role("department_head"),
+        "may_settings": user.has_role(*rules.OVERSEERS),
     })
 
 
@@ -278,3 +279,42 @@ def fix(request, pk: int, problem_pk: int):
         else:
             messages.success(request, "已登记整改完成。")
     return redirect(reverse("stations:staff-station", args=[station.pk]) + "#problems")
+
+
+@login_required
+def settings_page(request):
+    """The city's settings for its stations: the standards inspections check against (city
+    supervisors and administrators), and the places people type to find the nearest station."""
+    user = request.user
+    if not is_staff_member(user) or not user.has_role(*rules.OVERSEERS):
+        raise Http404("没有找到该页面。")
+    regions = [region for region in Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
+               if in_jurisdiction(user, region)]
+    which = request.POST.get("form", "") if request.method == "POST" else ""
+    standard_form = forms.StandardForm(request.POST if which == "standard" else None)
+    place_form = forms.PlaceForm(request.POST if which == "place" else None, regions=regions)
+    form = standard_form if which == "standard" else place_form if which == "place" else None
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if which == "standard":
+                actions.do_define_standard(name=data["name"], issuer=data["issuer"],
+                                           items=[line.strip() for line in data["items"].splitlines() if line.strip()],
+                                           actor=user)
+                done = f"已设定{data['name']}。"
+            else:
+                region = next((r for r in regions if str(r.pk) == data["region"]), None)
+                actions.do_register_place(name=data["name"], region=region, latitude=data["latitude"],
+                                          longitude=data["longitude"], datum=data["datum"], actor=user)
+                done = f"已登记地名{data['name']}。"
+        except ActionError as error:
+            apply_action_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("stations:settings")
+    return render(request, "stations/staff_settings.html", {
+        "standard_form": standard_form, "place_form": place_form,
+        "standards": Standard.objects.prefetch_related("items").order_by("name"),
+        "places": Place.objects.select_related("region").order_by("region__code", "name"),
+        "may_define": rules.may_keep_standards(user),
+    }, status=400 if form is not None and form.errors else 200)
