@@ -19,7 +19,7 @@ Everything goes through the actions under the clock of its day; the same every l
 
 from datetime import date
 
-from minsheng.cases.demo import at
+from minsheng.cases.demo import anchor_now, at, send_pending_at
 from minsheng.core import clock
 from minsheng.org.models import Department, Region, User
 from minsheng.stations import actions
@@ -139,6 +139,7 @@ def load_stations(regions: dict[str, Region]) -> dict[str, Station]:
     _holidays(stations, yuan, heads["濂溪区"])
     _inspections(stations, admin, yuan, heads["濂溪区"])
     _feedback(stations, yuan)
+    send_pending_at(anchor_now())  # the feedback's texts went out when they were written
     return stations
 
 

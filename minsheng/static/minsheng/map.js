@@ -35,9 +35,14 @@
     return box;
   }
 
+  // What needs attention is drawn last, on top: late, then near its limit, under way, fine, done.
+  var DRAW_ORDER = { done: 0, off: 1, ok: 2, info: 3, warn: 4, late: 5 };
+
   function drawPoints(map, features) {
     var layer = L.featureGroup();
-    features.forEach(function (feature) {
+    features.slice().sort(function (a, b) {
+      return (DRAW_ORDER[a.properties.tone] || 0) - (DRAW_ORDER[b.properties.tone] || 0);
+    }).forEach(function (feature) {
       var c = feature.geometry && feature.geometry.coordinates;
       if (!c) return;
       var colour = TONES[feature.properties.tone] || TONES.info;
@@ -81,6 +86,20 @@
     return { fillColor: "#b71c1c", fillOpacity: 0.1 + 0.6 * share };
   }
 
+  // A county's figure is written on it where it is wide enough to hold the words at this zoom;
+  // the small central districts show theirs on hover or tap (and in the table beside the map).
+  function labelRegions(map, layer) {
+    layer.eachLayer(function (polygon) {
+      var bounds = polygon.getBounds();
+      var width = map.latLngToLayerPoint(bounds.getNorthEast()).x - map.latLngToLayerPoint(bounds.getSouthWest()).x;
+      var roomy = width >= polygon.minshengWords.length * 13;
+      polygon.unbindTooltip();
+      polygon.bindTooltip(polygon.minshengWords, roomy
+        ? { permanent: true, direction: "center", className: "ms-region-label" }
+        : { sticky: true });
+    });
+  }
+
   function build(element) {
     if (element.dataset.ready) return;
     element.dataset.ready = "1";
@@ -116,17 +135,17 @@
           },
           onEachFeature: function (feature, polygon) {
             var entry = values && values[feature.properties.code];
-            var words = feature.properties.name + (entry ? "：" + entry.label : "");
-            if (mode === "regions") {
-              polygon.bindTooltip(words, { permanent: true, direction: "center", className: "ms-region-label" });
-            } else {
-              polygon.bindTooltip(feature.properties.name, { sticky: true });
-            }
+            polygon.minshengWords = feature.properties.name + (entry ? "：" + entry.label : "");
+            if (mode !== "regions") polygon.bindTooltip(feature.properties.name, { sticky: true });
           }
         }).addTo(map);
         layer.bringToBack();
         map.attributionControl.addAttribution(OUTLINE_CREDIT);
         if (!content || !content.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+        if (mode === "regions") {
+          labelRegions(map, layer);
+          map.on("zoomend", function () { labelRegions(map, layer); });
+        }
       })
       .catch(function () { /* the outlines are decoration: the points and the list stand without them */ });
     element.minshengMap = map;
