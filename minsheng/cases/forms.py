@@ -363,3 +363,31 @@ class SearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "结束日期不能早于开始日期。")
         return data
+
+
+class CaseMapForm(forms.Form):
+    """The case map's filters. A value the page never offers is answered with the default, not
+    an error: the filters are links as much as a form."""
+
+    group = forms.ChoiceField(label="状态", required=False, choices=[
+        ("", "全部"), ("open", "在办（含逾期）"), ("late", "逾期"), ("closed", "已办结")])
+    days = forms.TypedChoiceField(label="登记时间", required=False, coerce=int, empty_value=90, choices=[
+        ("30", "近30天"), ("90", "近90天"), ("365", "近一年")])
+    mode = forms.ChoiceField(label="显示方式", required=False, choices=[
+        ("points", "按状态标点"), ("grid", "聚集网格（看诉求集中在哪里）")])
+
+    DEFAULTS = {"group": "", "days": 90, "mode": "points"}
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, initial=self.DEFAULTS, **kwargs)
+
+    def choices(self) -> dict:
+        """The filters as asked, each unknown or missing one at its default."""
+        values = dict(self.DEFAULTS)
+        if self.is_bound:
+            self.is_valid()
+            for name in values:
+                value = self.cleaned_data.get(name)
+                if value not in (None, ""):
+                    values[name] = value
+        return values

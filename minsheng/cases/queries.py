@@ -14,7 +14,7 @@ from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.identity import mask_personal_text, normalize_mobile
 from minsheng.core.text import check_date
 from minsheng.org.access import in_jurisdiction_q, is_staff_member, oversees
-from minsheng.org.models import CITY_LEVEL_NAME, RegionLevel, Role, User
+from minsheng.org.models import CITY_LEVEL_NAME, Region, RegionLevel, Role, User
 
 FULL_NUMBER = re.compile(r"\S+-\d{4}-\d{6}")
 CASE_LIST_RELATED = ("kind", "category", "region", "lead_department")
@@ -261,3 +261,98 @@ def recent_notifications(user: User, limit: int = 10):
     from minsheng.cases.models import Notification
 
     return Notification.objects.filter(recipient_user=user).select_related("case").order_by("-created_at", "-id")[:limit]
+
+
+# --- map --------------------------------------------------------------------------------------
+
+# The newest cases the map draws at most: beyond that a phone's browser slows and the dots hide
+# each other; the table below the map counts every case.
+MAP_POINTS = 2000
+MAP_DAYS = (30, 90, 365)
+MAP_GROUPS = {"open": "在办", "late": "逾期", "closed": "已办结"}
+DONE_STATES = (State.CLOSED, State.ARCHIVED)
+# What each group's dot is coloured (templates/_map.html's tones); rejected and withdrawn cases
+# belong to no group and show grey when every case is shown.
+GROUP_TONES = {"late": "late", "open": "info", "closed": "done", "other": "off"}
+
+
+def map_group(case: Case, now: datetime) -> str:
+    """"late", "open", "closed" or "other" (rejected, withdrawn): the one reading of a case's
+    state the map and its table share (`_group_q` is its SQL twin)."""
+    if case.state in OPEN_STATES:
+        return "late" if case.due_at is not None and case.due_at < now else "open"
+    return "closed" if case.state in DONE_STATES else "other"
+
+
+def _group_q(group: str, now: datetime) -> Q:
+    return {
+        "open": Q(state__in=OPEN_STATES),
+        "late": Q(state__in=OPEN_STATES, due_at__lt=now),
+        "closed": Q(state__in=DONE_STATES),
+    }[group]
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    code: str
+    name: str
+    open: int  # late ones included
+    late: int
+    closed: int
+    other: int
+    located: int
+
+    @property
+    def total(self) -> int:
+        return self.open + self.closed + self.other
+
+    @property
+    def unlocated(self) -> int:
+        return self.total - self.located
+
+
+@dataclass(frozen=True)
+class CaseMap:
+    points: list[Case]  # the newest with coordinates, at most MAP_POINTS
+    capped: bool  # more cases have coordinates than the map draws
+    rows: list[DistrictRow]  # every case of the filter, by county (市本级 for the city's own)
+    total: DistrictRow
+
+
+def case_map(user: User, now: datetime, *, group: str = "", days: int = 90) -> CaseMap:
+    """The cases the user may see (the search's rule: visible_cases) registered in the last
+    `days` days, of one state group or all: the newest located ones for the map, and every one
+    counted by county and state group for the table beside it."""
+    cases = visible_cases(user).filter(created_at__gte=now - timedelta(days=days))
+    if group in MAP_GROUPS:
+        cases = cases.filter(_group_q(group, now))
+    located = Q(latitude__isnull=False, longitude__isnull=False)
+    # A department's view joins its co-operations: count each case once.
+    counts = {
+        "open": Count("id", distinct=True, filter=Q(state__in=OPEN_STATES)),
+        "late": Count("id", distinct=True, filter=Q(state__in=OPEN_STATES, due_at__lt=now)),
+        "closed": Count("id", distinct=True, filter=Q(state__in=DONE_STATES)),
+        "other": Count("id", distinct=True, filter=~Q(state__in=OPEN_STATES) & ~Q(state__in=DONE_STATES)),
+        "located": Count("id", distinct=True, filter=located),
+    }
+    folded: dict[str, dict] = {}
+    for row in cases.order_by().values("region__code", "region__level").annotate(**counts):
+        # A township's cases count under its county; the city's own under 市本级.
+        key = "" if row["region__level"] == RegionLevel.CITY else row["region__code"][:6]
+        target = folded.setdefault(key, dict.fromkeys(counts, 0))
+        for name in counts:
+            target[name] += row[name]
+    names = {region.code[:6]: region.name for region in Region.objects.filter(level=RegionLevel.COUNTY)}
+    rows = sorted(
+        (DistrictRow(code, names.get(code, CITY_LEVEL_NAME if not code else code), **figures) for code, figures in folded.items()),
+        key=lambda row: (row.code != "", row.code),
+    )
+    total = DistrictRow("", "合计", **{name: sum(getattr(row, name) for row in rows) for name in counts})
+    points = list(
+        cases.filter(located)
+        .select_related("region", "category")
+        .only("number", "title", "requester_name", "state", "due_at", "created_at", "latitude", "longitude",
+              "region__name", "category__name")
+        .order_by("-created_at", "-id")[: MAP_POINTS + 1]
+    )
+    return CaseMap(points=points[:MAP_POINTS], capped=len(points) > MAP_POINTS, rows=rows, total=total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.cases.views import files, public, scorecards, supervision, window, workbench
+from minsheng.cases.views import files, maps, public, scorecards, supervision, window, workbench
 
 app_name = "cases"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/<int:pk>/files/<uuid:key>/public/", workbench.set_attachment_public, name="attachment-public"),
     path("staff/notices/<int:pk>/answer/", supervision.answer_notice, name="answer-notice"),
     path("staff/supervision/", supervision.board, name="supervision"),
+    path("staff/map/", maps.case_map, name="map"),
     path("staff/scorecards/", scorecards.scorecard_page, name="scorecards"),
     path("staff/scorecards/export.xlsx", scorecards.scorecard_export, name="scorecards-export"),
     path("staff/scorecards/trends/", scorecards.trends_page, name="scorecard-trends"),

@@ -101,6 +101,28 @@ def funnel(as_of: date, region: Region | None = None) -> Funnel:
     return Funnel(as_of=as_of, region=region, figures=figures, target=target, rows=rows)
 
 
+def accepted_by_county(as_of: date, funnel_rows: list[dict] | None = None) -> dict[str, dict]:
+    """The applications accepted by the end of `as_of` in each county, keyed by its six-digit
+    GB/T 2260 code, as the platform's regions map reads them ({"value", "label"}). The city's
+    funnel already holds them in its rows: pass those and nothing more is counted."""
+    if funnel_rows is None:
+        counted = (Application.objects.filter(filed_on__lte=as_of).order_by().values("region_id")
+                   .annotate(accepted=Count("pk")))
+        names = {r.pk: r for r in Region.objects.filter(pk__in=[row["region_id"] for row in counted])}
+        funnel_rows = [{"code": names[row["region_id"]].code, "accepted": row["accepted"]}
+                       for row in counted if row["region_id"] in names]
+    values: dict[str, dict] = {}
+    for row in funnel_rows:
+        if not row.get("code"):
+            continue
+        code = row["code"][:6]
+        entry = values.setdefault(code, {"value": 0})
+        entry["value"] += row["accepted"]
+    for entry in values.values():
+        entry["label"] = f"{entry['value']}台"
+    return values
+
+
 def stage_days(region: Region | None = None, *, since: date | None = None) -> list[dict]:
     """The average working days each government stage took, over the stages finished (since a date)."""
     records = StageRecord.objects.filter(stage__in=GOVERNMENT_STAGES, ended_at__isnull=False)

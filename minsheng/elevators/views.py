@@ -54,8 +54,10 @@ def funnel_page(request):
         "values": [funnel.figures["accepted"], funnel.figures["approved"],
                    funnel.figures["under_construction"] + funnel.figures["completed"], funnel.figures["completed"]],
     }
+    # The counties shaded by applications accepted: the city's rows are by county already.
+    by_county = queries.accepted_by_county(as_of, funnel.rows if region is None else None)
     return render(request, "elevators/funnel.html", {
-        "funnel": funnel, "as_of": as_of, "problem": problem, "region": region,
+        "funnel": funnel, "as_of": as_of, "problem": problem, "region": region, "by_county": by_county,
         "counties": Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),
         "stage_days": queries.stage_days(region), "chart": json.dumps(chart, ensure_ascii=False),
         "lookup": forms.LookupForm(), "is_today": as_of == timezone.localdate(),

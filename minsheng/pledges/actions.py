@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from minsheng.core import clock
+from minsheng.core import clock, geo
 from minsheng.core.errors import ActionError, NotAllowed
 from minsheng.core.text import check_date, check_text, control_character_message, date_words, forbidden_character
 from minsheng.core.uploads import check_upload
@@ -36,6 +36,8 @@ EDITABLE_FIELDS = (
     "level",
     "region",
     "location",
+    "latitude",
+    "longitude",
     "lead_leader",
     "lead_department",
     "target",
@@ -62,9 +64,24 @@ class ItemDraft:
     target: str = ""
     weight: Decimal | None = None
     location: Region | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
     parent_number: str = ""
     co_departments: list[Department] = field(default_factory=list)
     milestones: list[tuple[date, str]] = field(default_factory=list)
+
+
+def read_point(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    """An item's place as typed or read from a sheet: two numbers of WGS-84 degrees inside the
+    city (core.geo, the rule every map of the platform uses), or neither."""
+    given = [value is not None and not (isinstance(value, str) and not value.strip()) for value in (latitude, longitude)]
+    if not any(given):
+        return None, None
+    if not given[0]:
+        raise ActionError("填写了经度，也请填写纬度。", field="latitude")
+    if not given[1]:
+        raise ActionError("填写了纬度，也请填写经度。", field="longitude")
+    return geo.read_point(latitude, longitude)
 
 
 def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, str]]:
@@ -81,6 +98,10 @@ def check_draft(draft: ItemDraft, pledge_list: PledgeList) -> list[tuple[str, st
             problems.append(("milestones", control_character_message("节点名称", title, position)))
     if not pledge_list.region.contains(draft.region):
         problems.append(("region", f"所属地区“{draft.region}”不在清单制定地区“{pledge_list.region}”范围内。"))
+    try:
+        read_point(draft.latitude, draft.longitude)
+    except ActionError as error:
+        problems.append((error.field, error.message))
     if draft.location is not None and not pledge_list.region.contains(draft.location):
         problems.append(("location", f"实施地区“{draft.location}”不在清单制定地区“{pledge_list.region}”范围内。"))
     if draft.level == Level.COUNTY and draft.region.county is None:
@@ -110,6 +131,8 @@ def _create_item(pledge_list: PledgeList, draft: ItemDraft, parent: PledgeItem |
         level=draft.level,
         region=draft.region,
         location=draft.location,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
         lead_leader=draft.lead_leader,
         lead_department=draft.lead_department,
         target=draft.target,
@@ -126,6 +149,7 @@ def _create_item(pledge_list: PledgeList, draft: ItemDraft, parent: PledgeItem |
 def do_create_item(pledge_list: PledgeList, draft: ItemDraft, *, actor: User | None) -> PledgeItem:
     if actor is not None and not can_manage_list(actor, pledge_list):
         raise NotAllowed("只有本地区的管理员或督办员可以在清单中新增事项。")
+    draft.latitude, draft.longitude = read_point(draft.latitude, draft.longitude)
     problems = check_draft(draft, pledge_list)
     if problems:
         raise ActionError(problems[0][1], field=problems[0][0])
@@ -202,6 +226,10 @@ def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_depa
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ActionError(f"这些字段不能在此修改：{'、'.join(sorted(unknown))}。")
+    if "latitude" in changes or "longitude" in changes:
+        # A point is moved or cleared as a pair: the half not sent stays as it was.
+        point = read_point(changes.get("latitude", item.latitude), changes.get("longitude", item.longitude))
+        changes = {**changes, **{name: value for name, value in zip(("latitude", "longitude"), point) if name in changes}}
     before = {name: getattr(item, name) for name in changes}
     changed = {name: value for name, value in changes.items() if before[name] != value}
     old_co = set(item.co_departments.all())
@@ -217,6 +245,8 @@ def do_edit_item(item: PledgeItem, changes: dict, *, actor: User | None, co_depa
         level=item.level,
         region=item.region,
         location=item.location,
+        latitude=item.latitude,
+        longitude=item.longitude,
         lead_department=item.lead_department,
         start_date=item.start_date,
         deadline=item.deadline,

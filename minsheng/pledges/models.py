@@ -124,6 +124,10 @@ class PledgeItem(models.Model):
         related_name="located_pledge_items",
         help_text="事项落在某个县（市、区）或乡镇时填写，按地区查询时在该地也能查到；不填即与所属地区相同。",
     )
+    # Where on the map, when the item is built in one place (a station, a road, a school): the
+    # public pages draw it as a point. WGS-84, both or neither (pledges.actions.read_point).
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=10, decimal_places=6, null=True, blank=True)
     lead_leader = models.CharField("牵头领导", max_length=60, blank=True)
     lead_department = models.ForeignKey(
         Department, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_pledge_items"

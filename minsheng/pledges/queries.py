@@ -164,6 +164,17 @@ def search_items(*, year: int | None, query: str = "", region: str = "", area: s
     return items.with_status(today).order_by("pledge_list__region__code", "id")
 
 
+# The items a search's map draws at most; the list below it pages through all of them.
+MAP_ITEMS = 500
+
+
+def located_items(items) -> tuple[list[PledgeItem], bool]:
+    """The items of a search that have a place on the map, at most MAP_ITEMS, and whether
+    there were more."""
+    found = list(items.filter(latitude__isnull=False, longitude__isnull=False)[: MAP_ITEMS + 1])
+    return found[:MAP_ITEMS], len(found) > MAP_ITEMS
+
+
 def access_pledge_list(user: User, pk: int) -> PledgeList:
     """A list the user may export: one made within the user's jurisdiction."""
     area = jurisdiction(user)

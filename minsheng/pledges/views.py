@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +20,29 @@ from minsheng.pledges.forms import ImportForm, MilestoneForm, ProgressForm
 from minsheng.pledges.models import Evidence, FocusArea, Level, PledgeItem, PledgeList, Status
 from minsheng.pledges.rules import can_manage_list, can_post_progress
 
+
+
+# An item's dot on the map, by its derived status (templates/_map.html's tones).
+STATUS_TONES = {Status.DONE: "done", Status.LATE: "late"}
+
+
+def _feature(item: PledgeItem, status: str) -> dict:
+    place = item.location if item.location_id and item.location_id != item.region_id else item.region
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(item.longitude), float(item.latitude)]},
+        "properties": {
+            "title": item.title,
+            "url": reverse("pledges:item-detail", args=[item.pk]),
+            "tone": STATUS_TONES.get(status, "info"),
+            "lines": [f"{Status(status).label} · 进度{item.percent}%", f"{place} · 牵头：{item.lead_department}",
+                      f"完成时限：{item.deadline:%Y-%m-%d}"],
+        },
+    }
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _year(request, years: list[int]) -> int | None:
@@ -51,6 +75,7 @@ def item_list(request):
     page = Paginator(items, 20).get_page(request.GET.get("page"))
     # Under a county, the city's items located there are listed too; say how many.
     located_city_items = items.filter(level=Level.CITY).count() if filters["region"] not in ("", "city") else 0
+    mapped, map_capped = queries.located_items(items)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
@@ -59,6 +84,10 @@ def item_list(request):
         {
             "page": page,
             "located_city_items": located_city_items,
+            "features": _collection([_feature(item, item.status) for item in mapped]),
+            "mapped": len(mapped),
+            "map_capped": map_capped,
+            "map_limit": queries.MAP_ITEMS,
             "filters": filters,
             "year": year,
             "years": years,
@@ -76,12 +105,14 @@ def item_detail(request, pk: int):
     except NotFound:
         raise Http404("没有找到这个事项。") from None
     today = timezone.localdate()
+    status = item.status_on(today)
     return render(
         request,
         "pledges/item_detail.html",
         {
             "item": item,
-            "status": item.status_on(today),
+            "status": status,
+            "features": _collection([_feature(item, status)]) if item.latitude is not None else None,
             "timeline": queries.public_timeline(item),
             "children": item.children.select_related("lead_department").order_by("id"),
             "milestones": item.milestones.all(),

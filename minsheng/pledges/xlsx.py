@@ -11,9 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from minsheng.core.errors import ActionError
 from minsheng.core.spreadsheets import SheetError, cell_text, read_rows
 from minsheng.org.models import Department, Region
-from minsheng.pledges.actions import ItemDraft, check_draft
+from minsheng.pledges.actions import ItemDraft, check_draft, read_point
 from minsheng.pledges.models import FocusArea, Level, PledgeList
 
 MAX_ROWS = 5000
@@ -36,6 +37,10 @@ COLUMNS = [
     ("deadline", "完成时限", True),
     ("weight", "权重", False),
     ("milestones", "节点", False),
+    # Last, so a sheet made before they existed still lines up: where the item is built, in
+    # WGS-84 degrees (GPS, 天地图), both or neither.
+    ("latitude", "纬度", False),
+    ("longitude", "经度", False),
 ]
 ALIASES = {
     "项目名称": "title",
@@ -51,6 +56,8 @@ ALIASES = {
     "所在地区": "location",
     "实施地点": "location",
     "项目所在地": "location",
+    "北纬": "latitude",
+    "东经": "longitude",
 }
 HEADERS = {header: key for key, header, _required in COLUMNS} | ALIASES
 LABELS = {key: header for key, header, _required in COLUMNS}
@@ -262,6 +269,11 @@ def _read_row(row_number: int, cells: dict, lookups: _Lookups, pledge_list: Pled
     except ValueError as problem:
         fail("milestones", str(problem))
 
+    try:
+        values["latitude"], values["longitude"] = read_point(_text(cells.get("latitude")), _text(cells.get("longitude")))
+    except ActionError as problem:
+        fail(problem.field, problem.message)
+
     if errors:
         return None, errors
     draft = ItemDraft(**values)
@@ -306,12 +318,14 @@ def write_workbook(pledge_list: PledgeList, today: date) -> bytes:
                 item.deadline,
                 item.weight,
                 "；".join(f"{m.due_date:%Y-%m-%d} {m.title}" for m in item.milestones.all()),
+                item.latitude,
+                item.longitude,
                 item.percent,
                 Status(item.status_on(today)).label,
                 item.completed_on,
             ]
         )
-    widths = [8, 8, 40, 50, 12, 8, 10, 10, 16, 18, 24, 30, 12, 12, 8, 40, 10, 8, 12]
+    widths = [8, 8, 40, 50, 12, 8, 10, 10, 16, 18, 24, 30, 12, 12, 8, 40, 11, 11, 10, 8, 12]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -348,6 +362,8 @@ def template_workbook() -> bytes:
             "2026-12-31",
             "",
             "2026-06-30 完成10部；2026-12-31 完成20部",
+            "",
+            "",
         ]
     )
     buffer = io.BytesIO()

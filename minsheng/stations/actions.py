@@ -4,7 +4,6 @@ case engine and sent straight to the station's operator unit."""
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +15,8 @@ from minsheng.core.text import check_date, clean_text
 from minsheng.core.uploads import EVIDENCE_KINDS, check_upload
 from minsheng.org import workdays
 from minsheng.org.models import Department, Region, RegionLevel
-from minsheng.stations import geo, hours, rules
+from minsheng.core.geo import read_point
+from minsheng.stations import hours, rules
 from minsheng.stations.models import (
     Amenity,
     EventKind,
@@ -39,9 +39,6 @@ from minsheng.stations.models import (
 PHOTO_KINDS = EVIDENCE_KINDS[:2]  # JPEG and PNG
 MAX_PHOTOS = 12
 SERVICE_PHONE = re.compile(r"^(\d{3,4}-?)?\d{7,8}(-\d{1,5})?$|^1[3-9]\d{9}$|^(400|800)-?\d{3}-?\d{4}$|^\d{5,6}$")
-DATUMS = {"wgs84": "WGS-84", "gcj02": "GCJ-02"}
-# Outside the boundary file's reach (a deployment without it) the city's bounding box stands in.
-CITY_BOX = (28.6, 30.2, 113.9, 117.0)  # south, north, west, east
 FEEDBACK_CATEGORY = "station-facility"
 FEEDBACK_KIND = "general"
 FEEDBACK_NOT_OPEN = "驿站反映暂未开通，请拨打12345。"
@@ -55,47 +52,6 @@ def write_event(kind: str, *, actor, station=None, note: str = "", data: dict | 
 
 def _text(value, field: str, label: str, max_length: int, *, required: bool = True) -> str:
     return clean_text(value, field=field, label=label, max_length=max_length, required=required)
-
-
-def _number(value, field: str, label: str) -> Decimal:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ActionError(f"请填写{label}。", field=field)
-    if isinstance(value, bool):
-        raise ActionError(f"{label}应为数字。", field=field)
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ActionError(f"{label}应为数字。", field=field) from None
-    if not number.is_finite():
-        raise ActionError(f"{label}应为数字。", field=field)
-    return number
-
-
-def read_point(latitude, longitude, *, datum: str = "wgs84") -> tuple[Decimal, Decimal]:
-    """A point as typed or sent, in WGS-84 (converted from GCJ-02, the phone map apps' datum),
-    refused when it is not a number or lies outside the city."""
-    if datum not in DATUMS:
-        raise ActionError("坐标系应为wgs84（GPS、天地图）或gcj02（高德、腾讯地图）。", field="datum")
-    lat = _number(latitude, "latitude", "纬度")
-    lng = _number(longitude, "longitude", "经度")
-    if not -90 <= lat <= 90:
-        raise ActionError("纬度应在-90到90之间。", field="latitude")
-    if not -180 <= lng <= 180:
-        raise ActionError("经度应在-180到180之间。", field="longitude")
-    lat_f, lng_f = float(lat), float(lng)
-    if datum == "gcj02":
-        lat_f, lng_f = geo.gcj02_to_wgs84(lat_f, lng_f)
-    if not in_city(lat_f, lng_f):
-        raise ActionError(f"坐标（纬度{lat_f:.5f}，经度{lng_f:.5f}）不在九江市范围内，请核对；"
-                          "从高德、腾讯地图取的坐标请选择“GCJ-02”坐标系。", field="latitude")
-    return Decimal(f"{lat_f:.6f}"), Decimal(f"{lng_f:.6f}")
-
-
-def in_city(lat: float, lng: float) -> bool:
-    if geo.outlines():
-        return geo.division_at(lat, lng) is not None
-    south, north, west, east = CITY_BOX
-    return south <= lat <= north and west <= lng <= east
 
 
 def read_amenities(codes) -> list[str]:

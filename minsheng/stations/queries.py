@@ -11,7 +11,8 @@ from django.db.models import Prefetch, Q
 from minsheng.core import clock
 from minsheng.core.errors import NotFound
 from minsheng.org import workdays
-from minsheng.stations import geo, hours, rules
+from minsheng.core import geo
+from minsheng.stations import hours, rules
 from minsheng.stations.models import (
     Amenity,
     HolidayPlan,

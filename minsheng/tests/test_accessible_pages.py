@@ -73,6 +73,7 @@ def pages(people, client):
     area = make_focus_area("聚焦城市建设")
     item = make_item(make_pledge_list(people.hukou), people.hukou_housing, area=area, title="加装电梯10部")
     pledge_actions.do_post_progress(item, happened_on=date(2026, 10, 1), text="已完工3部", percent=30, actor=None)
+    pledge_actions.do_edit_item(item, {"latitude": "29.7263", "longitude": "116.2517"}, actor=None)  # on the map
     make_category(routes=[(people.hukou, people.hukou_housing)])
     refused = client.post("/cases/submit/", {"region": people.hukou.code, "requester_phone": "1381234"})
     assert refused.status_code == 200
@@ -88,6 +89,7 @@ def pages(people, client):
         "inspections": client.get("/inspections/"),
         "inspection check refused": client.post("/inspections/check/", {"number": "", "code": ""}),
         "inspection results": client.get("/inspections/results/"),
+        "lifts": client.get("/elevators/"),
     }
 
 

@@ -508,11 +508,13 @@ REFLOW = """(width) => {
                     width: Math.round(node.parentElement.getBoundingClientRect().width), text: snippet(node), inner: []});
   }
   // Overflow hidden instead of reflowed is content lost: a box that clips its content sideways
-  // (not a 1 px visually hidden one, nor a form control scrolling its own value).
+  // (not a 1 px visually hidden one, nor a form control scrolling its own value, nor a map: it
+  // is panned, the two-dimensional content WCAG 1.4.10 exempts, and its page lists what it shows).
   const clipped = [];
   for (const el of [root, document.body, ...document.body.querySelectorAll('*')]) {
     const overflow = getComputedStyle(el).overflowX;
     if ((overflow !== 'hidden' && overflow !== 'clip') || el.matches('input, select, textarea')) continue;
+    if (el.closest('.ms-map')) continue;
     if (el.getBoundingClientRect().width <= 1 || el.scrollWidth <= el.clientWidth + 1) continue;
     clipped.push({where: el === root ? 'html' : path(el), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, text: snippet(el)});
   }

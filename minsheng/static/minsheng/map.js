@@ -120,7 +120,8 @@
     var content = null;
     if (mode === "grid") content = drawGrid(map, features, Number(element.dataset.cell) || 0.01);
     else if (mode === "points") content = drawPoints(map, features);
-    if (content && content.getLayers().length) map.fitBounds(content.getBounds(), { padding: [24, 24], maxZoom: 15 });
+    // Without tiles the county outlines are the only context: never zoom in past them.
+    if (content && content.getLayers().length) map.fitBounds(content.getBounds(), { padding: [24, 24], maxZoom: hasTiles ? 16 : 12 });
     fetch(element.dataset.boundaries, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (outlines) {

@@ -9,7 +9,8 @@ import time_machine
 from hypothesis import HealthCheck, settings
 
 from minsheng.cases.tests.test_api_fuzz import CHECKS
-from minsheng.stations import actions, geo
+from minsheng.core import geo
+from minsheng.stations import actions
 from minsheng.stations.models import StationStatus
 from minsheng.testing import make_station
 

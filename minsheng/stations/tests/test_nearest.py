@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from minsheng.org.models import RegionLevel
-from minsheng.stations import actions, geo, queries
+from minsheng.core import geo
+from minsheng.stations import actions, queries
 from minsheng.stations.models import (
     HolidayPlan,
     OpeningHours,

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.core.errors import ActionError, NotAllowed
-from minsheng.stations import actions, geo
+from minsheng.core import geo
+from minsheng.stations import actions
 from minsheng.stations.models import (
     Amenity,
     EventKind,

@@ -12,7 +12,8 @@ from minsheng.core.errors import ActionError
 from minsheng.core.files import file_response
 from minsheng.core.forms import apply_action_error
 from minsheng.core.identity import mask_name
-from minsheng.stations import actions, forms, geo, queries
+from minsheng.core import geo
+from minsheng.stations import actions, forms, queries
 from minsheng.stations.models import Amenity, StationPhoto
 from minsheng.stations.views.geojson import collection, distance_words, feature
 

@@ -1,10 +1,15 @@
-"""Coordinates (issue 15). Points are stored in WGS-84 (CGCS2000 differs by centimetres), as
+"""Coordinates, for every map of the platform (issue 15). Points are stored in WGS-84 (CGCS2000 differs by centimetres), as
 天地图 and GPS give them; phone map apps (高德, 腾讯) give GCJ-02, the offset datum China's map
 rules require, which is converted here. The GCJ-02 formulas are the widely published ones
 (on Krasovsky's ellipsoid, as in PRCoords, CC0); the inverse is iterated to the exact point.
 Distances are great-circle (haversine) on the mean Earth radius."""
 
 import math
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+
+from minsheng.core.errors import ActionError
 
 KRASOVSKY_A = 6378245.0
 KRASOVSKY_EE = 0.00669342162296594323
@@ -124,3 +129,55 @@ def division_at(lat: float, lng: float) -> str | None:
         if any(_in_polygon(lat, lng, polygon) for polygon in polygons):
             return code
     return None
+
+
+DATUMS = {"wgs84": "WGS-84", "gcj02": "GCJ-02"}
+# Outside the boundary file's reach (a deployment without it) the city's bounding box stands in.
+CITY_BOX = (28.6, 30.2, 113.9, 117.0)  # south, north, west, east
+
+
+EXAMPLES = {"latitude": "29.705000", "longitude": "116.001000"}
+
+
+def _number(value, field: str, label: str) -> Decimal:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ActionError(f"请填写{label}。", field=field)
+    wrong = ActionError(f"{label}应为数字（如{EXAMPLES[field]}），不是“{str(value)[:20]}”。", field=field)
+    if isinstance(value, bool):
+        raise wrong
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise wrong from None
+    if not number.is_finite():  # NaN and Infinity parse, and compare with an error
+        raise wrong
+    return number
+
+
+def read_point(latitude, longitude, *, datum: str = "wgs84") -> tuple[Decimal, Decimal]:
+    """A point as typed or sent, in WGS-84 (converted from GCJ-02, the phone map apps' datum),
+    refused when it is not a number or lies outside the city."""
+    if datum not in DATUMS:
+        raise ActionError("坐标系应为wgs84（GPS、天地图）或gcj02（高德、腾讯地图）。", field="datum")
+    lat = _number(latitude, "latitude", "纬度")
+    lng = _number(longitude, "longitude", "经度")
+    if not -90 <= lat <= 90:
+        raise ActionError("纬度应在-90到90之间。", field="latitude")
+    if not -180 <= lng <= 180:
+        raise ActionError("经度应在-180到180之间。", field="longitude")
+    lat_f, lng_f = float(lat), float(lng)
+    if datum == "gcj02":
+        lat_f, lng_f = gcj02_to_wgs84(lat_f, lng_f)
+    if not in_city(lat_f, lng_f):
+        raise ActionError(f"坐标（纬度{lat_f:.5f}，经度{lng_f:.5f}）不在{settings.MINSHENG_CITY_NAME}范围内，请核对；"
+                          "从高德、腾讯地图取的坐标请选择“GCJ-02”坐标系。", field="latitude")
+    return Decimal(f"{lat_f:.6f}"), Decimal(f"{lng_f:.6f}")
+
+
+def in_city(lat: float, lng: float) -> bool:
+    if outlines():
+        return division_at(lat, lng) is not None
+    south, north, west, east = CITY_BOX
+    return south <= lat <= north and west <= lng <= east
+
+

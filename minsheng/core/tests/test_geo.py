@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minsheng.stations.geo import gcj02_to_wgs84, haversine_m, outside_china, wgs84_to_gcj02
+from minsheng.core.geo import gcj02_to_wgs84, haversine_m, outside_china, wgs84_to_gcj02
 
 # (WGS-84 lat, lng), (GCJ-02 lat, lng)
 AMAP = [  # lbs.amap.com/api/webservice/guide/api/convert: the converter's published output
