@@ -14,7 +14,7 @@ import time_machine
 
 from minsheng.cases.catalogue import kind
 from minsheng.pledges import actions as pledge_actions
-from minsheng.testing import make_category, make_focus_area, make_item, make_pledge_list
+from minsheng.testing import make_category, make_focus_area, make_item, make_pledge_list, make_station
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -77,7 +77,12 @@ def pages(people, client):
     make_category(routes=[(people.hukou, people.hukou_housing)])
     refused = client.post("/cases/submit/", {"region": people.hukou.code, "requester_phone": "1381234"})
     assert refused.status_code == 200
+    station = make_station(people, name="城市驿站·浔阳站")
+    make_category("station-facility", "城市驿站", parent_code="urban-management")
     return {
+        "stations": client.get("/stations/?amenity=hot-water"),
+        "station": client.get(f"/stations/{station.pk}/"),
+        "station feedback": client.get(f"/stations/{station.pk}/feedback/"),
         "board": client.get("/"),
         "item list": client.get("/pledges/items/?q=电梯"),
         "item": client.get(f"/pledges/items/{item.pk}/"),

@@ -171,6 +171,7 @@ class Facts:
     firm_phone: str
     policy_number: str
     indicator_pk: int
+    station_pk: int
 
 
 def demo_facts() -> Facts:
@@ -205,7 +206,10 @@ def demo_facts() -> Facts:
     from minsheng.evaluation.models import FirstIndicator
 
     starting = FirstIndicator.objects.filter(name="开办企业").order_by("-framework__year", "-pk").first()
+    from minsheng.stations.models import Station
+
     return Facts(
+        station_pk=Station.objects.get(name="城市驿站·浔阳站").pk,
         policy_number=policy.number,
         indicator_pk=starting.pk,
         firm_uscc=firm.uscc,
@@ -254,6 +258,14 @@ def _report_fault_empty(tab: Tab, site: str, facts: Facts) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="提交报修").click()
     assert page.locator(".errorlist").count() > 0, "an empty fault report shows no errors"
+
+
+def _station_feedback_empty(tab: Tab, site: str, facts: Facts) -> None:
+    page = tab.page
+    page.goto(f"{site}/stations/{facts.station_pk}/feedback/")
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("button", name="提交").click()
+    assert page.locator(".errorlist").count() > 0, "an empty station feedback shows no errors"
 
 
 def _track(tab: Tab, site: str, facts: Facts) -> None:
@@ -335,6 +347,9 @@ PAGES = [
     ("evaluation-indicator", "营商环境 开办企业", _go(lambda facts: f"/evaluation/indicators/{facts.indicator_pk}/")),
     ("walkthroughs", "局长走流程 /evaluation/walkthroughs/", _go(lambda facts: "/evaluation/walkthroughs/")),
     ("reforms", "改革任务清单 /evaluation/reforms/", _go(lambda facts: "/evaluation/reforms/")),
+    ("stations", "城市驿站 离花果园北路最近的、有热水的", _go(lambda facts: "/stations/?place=花果园北路&amenity=hot-water")),
+    ("station", "城市驿站·浔阳站", _go(lambda facts: f"/stations/{facts.station_pk}/")),
+    ("station-feedback-errors", "驿站反映，空表提交后", _station_feedback_empty),
 ]
 
 
