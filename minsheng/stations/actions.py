@@ -16,7 +16,7 @@ from minsheng.core.uploads import EVIDENCE_KINDS, check_upload
 from minsheng.org import workdays
 from minsheng.org.models import Department, Region, RegionLevel
 from minsheng.core.geo import read_point
-from minsheng.stations import hours, rules
+from minsheng.stations import hours, rules, timetable
 from minsheng.stations.models import (
     Amenity,
     EventKind,
@@ -141,6 +141,7 @@ def do_register_station(*, name: str, region: Region, address: str, latitude, lo
     now = clock.now()
     station = Station.objects.create(region=region, operator=operator, created_at=now, updated_at=now, **values)
     StationAmenity.objects.bulk_create(StationAmenity(station=station, code=code) for code in codes)
+    timetable.changed()
     write_event(EventKind.REGISTERED, actor=actor, station=station, is_public=True,
                 note=f"登记驿站{station.name}，运营单位{operator.name}。",
                 data={"amenities": codes, "latitude": str(values["latitude"]), "longitude": str(values["longitude"]),
@@ -175,6 +176,7 @@ def do_update_station(station: Station, *, name: str, address: str, latitude, lo
     if "amenities" in changes:
         station.amenity_rows.all().delete()
         StationAmenity.objects.bulk_create(StationAmenity(station=station, code=code) for code in codes)
+        timetable.changed()
     labels = {**STATION_FIELDS, "amenities": "设施"}
     write_event(EventKind.UPDATED, actor=actor, station=station, is_public=True,
                 note="修改了" + "、".join(labels[field] for field in changes) + "。", data={"changes": changes})
@@ -220,6 +222,7 @@ def do_set_hours(station: Station, *, weekly: dict, actor) -> Station:
     station.hours.all().delete()
     OpeningHours.objects.bulk_create(OpeningHours(station=station, weekday=day, opens=opens, closes=closes)
                                      for day, spans in parsed.items() for opens, closes in spans)
+    timetable.changed()
     station.updated_at = clock.now()
     station.save(update_fields=["updated_at"])
     write_event(EventKind.HOURS, actor=actor, station=station, is_public=True,

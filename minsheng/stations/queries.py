@@ -12,7 +12,7 @@ from minsheng.core import clock
 from minsheng.core.errors import NotFound
 from minsheng.org import workdays
 from minsheng.core import geo
-from minsheng.stations import hours, rules
+from minsheng.stations import hours, rules, timetable
 from minsheng.stations.models import (
     Amenity,
     HolidayPlan,
@@ -25,7 +25,7 @@ from minsheng.stations.models import (
 )
 
 NEAREST_LIMIT = 10
-FIRST_RADIUS_M = 2000.0
+FIRST_RADIUS_M = 1000.0
 WIDEST_RADIUS_M = 2_000_000.0  # past this the box is dropped: every station is a candidate
 
 
@@ -84,20 +84,17 @@ def _box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, 
     return lat - d_lat, lat + d_lat, lng - d_lng, lng + d_lng
 
 
-def open_flags(ids, at: datetime, kind: hours.DayKind) -> dict[int, bool]:
-    """Whether each station in service among `ids` is open at `at`, from two light queries (the
-    spans, the day's plans) rather than model instances: the nearest search runs it per request."""
+def open_flags(ids, at: datetime, kind: hours.DayKind, weekly_by_station: dict | None = None) -> dict[int, bool]:
+    """Whether each station in service among `ids` is open at `at`: its week from the timetable
+    (or as given), the day's plans in one light query on a holiday."""
     _day, minute = hours.local(at)
-    weekly: dict[int, dict[int, list]] = {}
-    for station_id, weekday, opens, closes in OpeningHours.objects.filter(station_id__in=ids).values_list(
-            "station_id", "weekday", "opens", "closes"):
-        weekly.setdefault(station_id, {}).setdefault(weekday, []).append((opens, closes))
+    if weekly_by_station is None:
+        weekly_by_station, _amenities = timetable.current()
     plans: dict[int, dict] = {}
     if kind.holiday:
         for plan in HolidayPlan.objects.filter(station_id__in=ids, date=kind.day).only("station_id", "date", "spans"):
             plans[plan.station_id] = {plan.date: plan}
-    return {pk: hours.schedule({d: tuple(v) for d, v in weekly.get(pk, {}).items()}, plans.get(pk, {}), kind)
-            .open_at(minute) for pk in ids}
+    return {pk: hours.schedule(weekly_by_station.get(pk, {}), plans.get(pk, {}), kind).open_at(minute) for pk in ids}
 
 
 def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, limit: int = NEAREST_LIMIT,
@@ -105,13 +102,15 @@ def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, lim
     """The stations in service nearest to the WGS-84 point, closest first (ties by id), having every
     amenity asked for and, when asked, open at the moment. A box around the point grows fourfold
     until it holds `limit` matches within its inscribed circle: the cost is the neighbourhood's,
-    not the register's."""
+    not the register's. Hours and amenities come from the process's timetable (checked against
+    the shared generation), so a request costs the box's query, the stations found and, on a
+    holiday, their plans."""
     at = at or clock.now()
     day, _minute = hours.local(at)
     kind = hours.day_kind(day)
-    base = Station.objects.filter(status=StationStatus.OPEN)
-    for code in amenities:
-        base = base.filter(amenity_rows__code=code)
+    weekly_by_station, amenities_by_station = timetable.current()
+    wanted = frozenset(amenities)
+    base = Station.objects.filter(status=StationStatus.OPEN).order_by()
     radius = FIRST_RADIUS_M
     while True:
         widest = radius >= WIDEST_RADIUS_M
@@ -120,35 +119,34 @@ def nearest(lat: float, lng: float, *, amenities=(), open_now: bool = False, lim
             south, north, west, east = _box(lat, lng, radius)
             candidates = base.filter(latitude__gte=south, latitude__lte=north,
                                      longitude__gte=west, longitude__lte=east)
-        rows = list(candidates.values_list("pk", "latitude", "longitude"))
+        rows = [(pk, s_lat, s_lng) for pk, s_lat, s_lng in candidates.values_list("pk", "latitude", "longitude")
+                if wanted <= amenities_by_station.get(pk, frozenset())]
         measured = sorted((geo.haversine_m(lat, lng, float(s_lat), float(s_lng)), pk) for pk, s_lat, s_lng in rows)
         within = [(distance, pk) for distance, pk in measured if widest or distance <= radius]
-        chosen = _choose(within, limit, at, kind) if open_now else [(d, pk, None) for d, pk in within[:limit]]
+        chosen = (_choose(within, limit, at, kind, weekly_by_station) if open_now
+                  else [(d, pk, None) for d, pk in within[:limit]])
         if len(chosen) >= limit or widest:
             break
         radius *= 4
     ids = [pk for _d, pk, _o in chosen]
-    flags = open_flags([pk for _d, pk, known in chosen if known is None], at, kind)
-    stations = Station.objects.select_related("region", "operator").in_bulk(ids)
-    codes: dict[int, list[str]] = {pk: [] for pk in ids}
-    for station_id, code in StationAmenity.objects.filter(station_id__in=ids).values_list("station_id", "code"):
-        codes[station_id].append(code)
+    flags = open_flags([pk for _d, pk, known in chosen if known is None], at, kind, weekly_by_station)
+    stations = Station.objects.select_related("region").in_bulk(ids)
     found = []
     for distance, pk, known_open in chosen:
         station = stations[pk]
-        station.amenity_codes = codes[pk]
+        station.amenity_codes = list(amenities_by_station.get(pk, ()))
         found.append(Found(station, distance, flags[pk] if known_open is None else known_open))
     return found
 
 
-def _choose(within, limit, at, kind) -> list[tuple[float, int, bool]]:
-    """The first `limit` of the measured candidates that are open at `at`, reading the hours of a
-    slice at a time (most candidates near a point are open, so a slice or two does)."""
+def _choose(within, limit, at, kind, weekly_by_station) -> list[tuple[float, int, bool]]:
+    """The first `limit` of the measured candidates that are open at `at`, a slice at a time (on a
+    holiday each slice reads its plans; most candidates near a point are open, so a slice or two does)."""
     chosen = []
     step = max(limit * 3, 30)
     for start in range(0, len(within), step):
         chunk = within[start:start + step]
-        flags = open_flags([pk for _d, pk in chunk], at, kind)
+        flags = open_flags([pk for _d, pk in chunk], at, kind, weekly_by_station)
         for distance, pk in chunk:
             if flags[pk]:
                 chosen.append((distance, pk, True))

@@ -124,3 +124,24 @@ def test_holiday_duty_only_on_a_holiday(people, keepers):
         actions.do_plan_holiday(station, day=date(2026, 10, 2), spans="08:00-18:00", actor=keepers.qian)
     assert refused.value.field == "duty_staff"
     assert not station.holiday_plans.exists()
+
+
+def test_the_nearest_search_sees_changed_hours_at_once(people, keepers):
+    """The search reads each process's timetable; every change of the week reaches it at once,
+    and a change another process made (its generation bumped in the shared cache) as well."""
+    from django.core.cache import cache
+
+    from minsheng.stations import timetable
+    from minsheng.stations.models import OpeningHours
+
+    station = make_station(people, operator=keepers.xunyang_urban, weekly={day: "07:00-12:00" for day in range(7)})
+    afternoon = at(2026, 12, 2, 15, 0)
+    assert queries.nearest(29.7145, 115.9890, open_now=True, at=afternoon) == []
+    actions.do_set_hours(station, weekly={day: "07:00-20:00" for day in range(7)}, actor=keepers.qian)
+    assert [found.station for found in queries.nearest(29.7145, 115.9890, open_now=True, at=afternoon)] == [station]
+    OpeningHours.objects.filter(station=station).update(closes=720)  # another process's change…
+    cache.set(timetable.GENERATION_KEY, "elsewhere", None)  # …and its bump
+    assert queries.nearest(29.7145, 115.9890, open_now=True, at=afternoon) == []
+    actions.do_update_station(station, name=station.name, address=station.address, latitude=station.latitude,
+                              longitude=station.longitude, amenities=["toilet"], actor=keepers.qian)
+    assert queries.nearest(29.7145, 115.9890, amenities=["hot-water"], at=afternoon) == []
