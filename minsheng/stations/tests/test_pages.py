@@ -76,7 +76,7 @@ def test_feedback_refuses_bad_input_beside_its_field(client, station):
     assert done.status_code == 302 and station.case_links.count() == 1
 
 
-def test_the_operator_keeps_their_own_stations_only(client, station, keepers):
+def test_the_operator_keeps_their_own_stations_only(client, station, keepers, people):
     assert client.get("/stations/staff/").status_code == 302  # to the login
     logged_in(client, keepers.feng)
     assert client.get(f"/stations/staff/{station.pk}/").status_code == 404
@@ -85,6 +85,8 @@ def test_the_operator_keeps_their_own_stations_only(client, station, keepers):
     logged_in(client, keepers.qian)
     page = client.get(f"/stations/staff/{station.pk}/").content.decode()
     assert "15979208862" in page  # the keeper calls the volunteers
+    page = logged_in(client, people.sun).get(f"/stations/staff/{station.pk}/").content.decode()
+    assert "15979208862" not in page and "159****8862" in page  # a supervisor looking in
 
 
 def test_the_keepers_forms_save_through_the_actions_and_refuse_beside_the_field(client, station, keepers):

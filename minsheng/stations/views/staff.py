@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from minsheng.core import clock
 from minsheng.core.errors import ActionError, NotFound
 from minsheng.core.forms import apply_action_error
+from minsheng.core.identity import mask_phone
 from minsheng.core.text import parse_id
 from minsheng.org.access import in_jurisdiction, is_staff_member
 from minsheng.org.models import Department, Region, RegionLevel
@@ -123,7 +124,10 @@ def _page(request, station, form_set, status=200):
         "station": station, **form_set, "today": today, "now": clock.now(),
         "open_now": queries.is_open(station), "week": queries.week(station),
         "plans": queries.upcoming_plans(station), "photos": station.photos.all(),
-        "volunteers": station.volunteers.all(), "standards": standards,
+        # The operator unit calls its volunteers; supervisors looking in see the phones masked.
+        "volunteers": [(volunteer, volunteer.phone if request.user.department_id == station.operator_id
+                        else mask_phone(volunteer.phone)) for volunteer in station.volunteers.all()],
+        "standards": standards,
         "inspections": station.inspections.select_related("standard", "inspector").prefetch_related("problems")[:10],
         "problems": Problem.objects.filter(station=station).select_related("inspection", "item").order_by(
             "fixed_on", "deadline"),
