@@ -16,7 +16,6 @@ from minsheng.stations import hours, rules, timetable
 from minsheng.stations.models import (
     Amenity,
     HolidayPlan,
-    OpeningHours,
     Place,
     Problem,
     Station,

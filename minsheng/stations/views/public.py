@@ -2,6 +2,7 @@
 nearest open station from the phone's position or a typed place, a station's page (hours this
 week, holidays, amenities, photos, directions) and feedback that becomes a case for its operator."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,8 @@ def index(request):
             try:
                 origin = tuple(float(v) for v in actions.read_point(data["lat"], data["lng"]))
             except ActionError as error:
-                problem = "您的位置不在九江市范围内，请输入路名或地标查找。" if error.field == "latitude" else error.message
+                problem = (f"您的位置不在{settings.MINSHENG_CITY_NAME}范围内，请输入路名或地标查找。"
+                           if "范围内" in error.message else error.message)
         elif data["place"]:
             places = queries.find_places(data["place"])
             if places:
