@@ -101,16 +101,10 @@ def funnel(as_of: date, region: Region | None = None) -> Funnel:
     return Funnel(as_of=as_of, region=region, figures=figures, target=target, rows=rows)
 
 
-def accepted_by_county(as_of: date, funnel_rows: list[dict] | None = None) -> dict[str, dict]:
-    """The applications accepted by the end of `as_of` in each county, keyed by its six-digit
-    GB/T 2260 code, as the platform's regions map reads them ({"value", "label"}). The city's
-    funnel already holds them in its rows: pass those and nothing more is counted."""
-    if funnel_rows is None:
-        counted = (Application.objects.filter(filed_on__lte=as_of).order_by().values("region_id")
-                   .annotate(accepted=Count("pk")))
-        names = {r.pk: r for r in Region.objects.filter(pk__in=[row["region_id"] for row in counted])}
-        funnel_rows = [{"code": names[row["region_id"]].code, "accepted": row["accepted"]}
-                       for row in counted if row["region_id"] in names]
+def accepted_by_county(funnel_rows: list[dict]) -> dict[str, dict]:
+    """The applications accepted in each county, keyed by its six-digit GB/T 2260 code, as the
+    platform's regions map reads them ({"value", "label"}), from the city funnel's rows (which are
+    by county already: nothing more is counted)."""
     values: dict[str, dict] = {}
     for row in funnel_rows:
         if not row.get("code"):

@@ -55,7 +55,7 @@ def funnel_page(request):
                    funnel.figures["under_construction"] + funnel.figures["completed"], funnel.figures["completed"]],
     }
     # The counties shaded by applications accepted: the city's rows are by county already.
-    by_county = queries.accepted_by_county(as_of, funnel.rows if region is None else None)
+    by_county = queries.accepted_by_county(funnel.rows) if region is None else {}
     return render(request, "elevators/funnel.html", {
         "funnel": funnel, "as_of": as_of, "problem": problem, "region": region, "by_county": by_county,
         "counties": Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),

@@ -31,14 +31,10 @@ class NearestQuery(Schema):
     limit: int = queries.NEAREST_LIMIT
 
 
-def _amenities(text: str) -> list[str]:
-    return actions.read_amenities(text)
-
-
 @router.get("/stations", auth=None, response={200: dict, **PUBLIC_ERRORS}, summary="城市驿站（GeoJSON，公开）",
             description="全部城市驿站（不含已撤销的）。`amenity` 可用逗号分隔多项，须全部具备；`open_now=true` 只列现在开放的。")
 def station_collection(request, filters: Query[Filters]):
-    found = queries.map_stations(amenities=_amenities(filters.amenity), open_now=filters.open_now)
+    found = queries.map_stations(amenities=actions.read_amenities(filters.amenity), open_now=filters.open_now)
     return collection([feature(station, open_now=open_, links=False) for station, open_ in found])
 
 
@@ -49,7 +45,7 @@ def station_nearest(request, query: Query[NearestQuery]):
     if not 1 <= query.limit <= MAX_LIMIT:
         raise ActionError(f"limit应在1到{MAX_LIMIT}之间。", field="limit")
     lat, lng = actions.read_point(query.lat, query.lng, datum=query.datum)
-    found = queries.nearest(float(lat), float(lng), amenities=_amenities(query.amenity), open_now=query.open_now,
+    found = queries.nearest(float(lat), float(lng), amenities=actions.read_amenities(query.amenity), open_now=query.open_now,
                             limit=query.limit)
     return collection([feature(item.station, open_now=item.open_now, distance_m=item.distance_m, links=False)
                        for item in found])

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from minsheng.core import clock
 from minsheng.core.errors import NotFound
@@ -19,7 +19,6 @@ from minsheng.stations.models import (
     Place,
     Problem,
     Station,
-    StationAmenity,
     StationStatus,
 )
 
@@ -33,19 +32,8 @@ def public_stations():
     return Station.objects.exclude(status=StationStatus.CLOSED)
 
 
-def with_week(queryset, day: date | None = None):
-    """Stations with what open-now needs: their hours and their plan for `day` (today)."""
-    day = day or clock.today()
-    return queryset.select_related("region", "operator").prefetch_related(
-        "hours", "amenity_rows",
-        Prefetch("holiday_plans", queryset=HolidayPlan.objects.filter(date=day), to_attr="plans_today"))
-
-
 def schedule_today(station: Station, kind: hours.DayKind) -> hours.DaySchedule:
-    prefetched = getattr(station, "plans_today", None)
-    if prefetched is None or (prefetched and prefetched[0].date != kind.day):
-        prefetched = station.holiday_plans.filter(date=kind.day)
-    plans = {plan.date: plan for plan in prefetched}
+    plans = {plan.date: plan for plan in station.holiday_plans.filter(date=kind.day)}
     return hours.schedule(hours.weekly_of(station), plans, kind)
 
 
@@ -154,29 +142,26 @@ def _choose(within, limit, at, kind, weekly_by_station) -> list[tuple[float, int
     return chosen
 
 
-def map_stations(*, amenities=(), open_now: bool = False, at: datetime | None = None) -> list[tuple[Station, bool]]:
-    """Every public station with whether it is open now, filtered as asked (the map and the GeoJSON):
-    four queries whatever the register's size."""
+def with_open_now(queryset, at: datetime | None = None) -> list[tuple[Station, bool]]:
+    """The stations of `queryset` with whether each is open at `at` (the map, the GeoJSON, the
+    operator's list): their week and amenities from the timetable, the day's plans in one query."""
     at = at or clock.now()
-    day, _minute = hours.local(at)
-    kind = hours.day_kind(day)
+    kind = hours.day_kind(hours.local(at)[0])
+    weekly_by_station, amenities_by_station = timetable.current()
+    stations = list(queryset.select_related("region", "operator"))
+    flags = open_flags([station.pk for station in stations if station.status == StationStatus.OPEN], at, kind,
+                       weekly_by_station)
+    for station in stations:
+        station.amenity_codes = list(amenities_by_station.get(station.pk, ()))
+    return [(station, flags.get(station.pk, False)) for station in stations]
+
+
+def map_stations(*, amenities=(), open_now: bool = False, at: datetime | None = None) -> list[tuple[Station, bool]]:
+    """Every public station with whether it is open now, filtered as asked (the map and the GeoJSON)."""
     queryset = public_stations()
     for code in amenities:
         queryset = queryset.filter(amenity_rows__code=code)
-    stations = list(queryset.select_related("region", "operator").order_by("pk"))
-    in_service = [station.pk for station in stations if station.status == StationStatus.OPEN]
-    flags = open_flags(in_service, at, kind)
-    codes: dict[int, list[str]] = {station.pk: [] for station in stations}
-    for station_id, code in StationAmenity.objects.filter(station__in=queryset).values_list("station_id", "code"):
-        if station_id in codes:
-            codes[station_id].append(code)
-    rows = []
-    for station in stations:
-        station.amenity_codes = codes[station.pk]
-        open_ = flags.get(station.pk, False)
-        if open_ or not open_now:
-            rows.append((station, open_))
-    return rows
+    return [(station, open_) for station, open_ in with_open_now(queryset.order_by("pk"), at) if open_ or not open_now]
 
 
 def access_public_station(pk) -> Station:

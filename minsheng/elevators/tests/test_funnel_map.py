@@ -60,7 +60,11 @@ def test_the_map_counts_as_of_the_statistics_date(client, applications):
 
 def test_the_counts_are_the_same_whether_read_from_the_funnel_or_counted(applications):
     as_of = date(2026, 3, 2)
-    assert queries.accepted_by_county(as_of) == queries.accepted_by_county(as_of, queries.funnel(as_of).rows)
+    counted: dict[str, int] = {}
+    for application in Application.objects.filter(filed_on__lte=as_of).select_related("region"):
+        counted[application.region.code[:6]] = counted.get(application.region.code[:6], 0) + 1
+    from_funnel = queries.accepted_by_county(queries.funnel(as_of).rows)
+    assert {code: entry["value"] for code, entry in from_funnel.items()} == counted
 
 
 def test_a_county_page_lists_its_streets_without_the_city_map(client, people, applications):

@@ -24,7 +24,7 @@ def feature(station, *, open_now: bool, distance_m: float | None = None, links: 
             "title": station.name,
             "url": reverse("stations:station", args=[station.pk]),
             "tone": "ok" if open_now else "off",
-            "lines": [("正在开放" if open_now else "现在不开放") + (f" · 约{_distance_words(distance_m)}" if distance_m is not None else ""),
+            "lines": [("正在开放" if open_now else "现在不开放") + (f" · 约{distance_words(distance_m)}" if distance_m is not None else ""),
                       "、".join(Amenity(code).label for code in amenities[:6])],
         }
     return {"type": "Feature", "id": station.pk,
@@ -36,8 +36,6 @@ def collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _distance_words(metres: float) -> str:
+def distance_words(metres: float) -> str:
     return f"{metres / 1000:.1f}公里" if metres >= 1000 else f"{round(metres / 10) * 10:.0f}米"
 
-
-distance_words = _distance_words

@@ -35,13 +35,12 @@ def home(request):
     if not is_staff_member(user):
         raise Http404("没有找到该页面。")
     today = clock.today()
-    now = clock.now()
-    stations = list(queries.with_week(queries.stations_kept_by(user).order_by("region__code", "name"), today))
+    rows = [{"station": station, "open_now": open_} for station, open_ in
+            queries.with_open_now(queries.stations_kept_by(user).order_by("region__code", "name"))]
+    stations = [row["station"] for row in rows]
     problems = list(queries.open_problems(stations))
     cases = (StationCase.objects.filter(station__in=stations).select_related("case__lead_department", "station")
              .order_by("-case__created_at")[:20])
-    kind = hours.day_kind(today)
-    rows = [{"station": s, "open_now": queries.is_open(s, now, kind=kind)} for s in stations]
     return render(request, "stations/staff_home.html", {
         "rows": rows, "problems": problems, "cases": cases, "today": today,
         "late": sum(1 for p in problems if p.deadline < today),
@@ -120,9 +119,10 @@ def _forms(station, today, data=None, which=""):
 def _page(request, station, form_set, status=200):
     today = clock.today()
     standards = list(Standard.objects.filter(is_active=True).prefetch_related("items"))
+    open_now = queries.is_open(station)
     return render(request, "stations/staff_station.html", {
         "station": station, **form_set, "today": today, "now": clock.now(),
-        "open_now": queries.is_open(station), "week": queries.week(station),
+        "open_now": open_now, "week": queries.week(station),
         "plans": queries.upcoming_plans(station), "photos": station.photos.all(),
         # The operator unit calls its volunteers; supervisors looking in see the phones masked.
         "volunteers": [(volunteer, volunteer.phone if request.user.department_id == station.operator_id
@@ -133,7 +133,7 @@ def _page(request, station, form_set, status=200):
             "fixed_on", "deadline"),
         "cases": station.case_links.select_related("case__lead_department").order_by("-case__created_at")[:20],
         "events": station.events.select_related("actor").order_by("-created_at")[:30],
-        "features": collection([feature(station, open_now=queries.is_open(station))]),
+        "features": collection([feature(station, open_now=open_now)]),
         "amenity_labels": dict(Amenity.choices),
     }, status=status)
 
